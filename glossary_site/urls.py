@@ -1,0 +1,18 @@
+"""The site map: reader pages per language, then what lives outside languages."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from terms import views
+
+urlpatterns = [
+    path("", views.root_redirect, name="root"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("terms.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,245 @@
+"""The editors' admin: concepts with each language's content inline, import and export."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from terms import text
+from terms.interchange.formats import UnreadableFile, read_dataset, write_dataset
+from terms.interchange.resource import ConceptResource
+from terms.models import Concept, ConceptText, Status, content_languages
+
+
+class ValueListField(forms.CharField):
+    """Several values in one box, separated by ` | ` as in the spreadsheets."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return text.join_values(value)
+        return value
+
+    def to_python(self, value):
+        return text.split_values(super().to_python(value))
+
+
+class ConceptTextForm(forms.ModelForm):
+    acronyms = ValueListField(
+        label=_("acronyms"), required=False, help_text=_("Separate several with |, e.g. PME | PMI.")
+    )
+    variants = ValueListField(
+        label=_("variants"), required=False, help_text=_("Separate several with |.")
+    )
+
+    class Meta:
+        model = ConceptText
+        fields = ["language", "term", "acronyms", "variants", "definition"]
+        widgets = {
+            "language": forms.Select(),
+            "definition": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].widget.choices = [
+            (code, name) for code, name in _language_choices()
+        ]
+
+    def clean_term(self):
+        return text.clean_term(self.cleaned_data["term"])
+
+    def clean_definition(self):
+        return text.clean_definition(self.cleaned_data["definition"])
+
+
+def _language_choices():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+class ConceptTextFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        default = content_languages()[0]
+        has_default_term = any(
+            form.cleaned_data.get("language") == default and form.cleaned_data.get("term")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+        if not has_default_term:
+            raise forms.ValidationError(
+                _("Every concept needs a term in the default language (%(language)s).")
+                % {"language": default}
+            )
+
+
+class ConceptTextInline(admin.StackedInline):
+    model = ConceptText
+    form = ConceptTextForm
+    formset = ConceptTextFormSet
+    extra = 0
+    min_num = 1
+    can_delete = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        present = obj.texts.count() if obj else 0
+        return max(len(content_languages()) - present, 0)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        missing = [code for code in content_languages()]
+        if obj is not None:
+            present = set(obj.texts.values_list("language", flat=True))
+            missing = [code for code in content_languages() if code not in present]
+
+        class PrefilledFormSet(formset):
+            def __init__(self, *args, **inner):
+                inner.setdefault("initial", [{"language": code} for code in missing])
+                super().__init__(*args, **inner)
+
+        return PrefilledFormSet
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    title = _("missing translation")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        from django.conf import settings
+
+        return [
+            (code, _("No term in %(language)s") % {"language": name})
+            for code, name in settings.LANGUAGES
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in content_languages():
+            return queryset.missing_translation(self.value())
+        return queryset
+
+
+class SniffingCSV(base_formats.CSV):
+    """CSV in UTF-8 or Windows-1252, `;` or `,`, read through the glossary's own reader."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        return read_dataset(in_stream, "csv")
+
+    def export_data(self, dataset, **kwargs):
+        return write_dataset(dataset, "csv")
+
+
+class SafeXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream):
+        return read_dataset(in_stream, "xlsx")
+
+    def export_data(self, dataset, **kwargs):
+        return write_dataset(dataset, "xlsx")
+
+
+class LenientJSON(base_formats.JSON):
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        return read_dataset(in_stream, "json")
+
+    def export_data(self, dataset, **kwargs):
+        return write_dataset(dataset, "json")
+
+
+@admin.register(Concept)
+class ConceptAdmin(ImportExportModelAdmin):
+    resource_classes = [ConceptResource]
+    formats = [SniffingCSV, SafeXLSX, LenientJSON]
+    import_error_display = ("message",)
+    inlines = [ConceptTextInline]
+    list_display = ["slug", "status", "updated_at"]
+    list_filter = ["status", MissingTranslationFilter]
+    search_fields = ["slug", "texts__term", "index_entries__folded"]
+    autocomplete_fields = ["see_also"]
+    readonly_fields = ["created_at", "updated_at"]
+    fields = ["slug", "status", "see_also", "created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    list_per_page = 50
+
+    def get_list_display(self, request):
+        columns = ["slug"]
+        for code in content_languages():
+            columns += [f"term_{code}", f"acronyms_{code}"]
+        return [*columns, "status", "updated_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("texts", queryset=ConceptText.objects.order_by("language")))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Accent-insensitive: search the folded index wordings as well as the raw fields.
+        folded = text.fold(search_term)
+        queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if folded and folded != search_term:
+            extra = self.model.objects.filter(index_entries__folded__contains=folded)
+            queryset = queryset | extra
+        return queryset.distinct(), True
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_derived()
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnreadableFile):
+            form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
+
+    @admin.action(description=_("Publish the selected concepts"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description=_("Make the selected concepts drafts"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        concepts = list(queryset)
+        for concept in concepts:
+            concept.status = status
+            concept.save(update_fields=["status", "updated_at"])
+            concept.refresh_derived()
+        self.message_user(request, _("%(count)d concept(s) updated.") % {"count": len(concepts)})
+
+
+def _language_column(part, code):
+    def column(concept):
+        content = next((t for t in concept.texts.all() if t.language == code), None)
+        if content is None:
+            return ""
+        return content.term if part == "term" else text.join_values(content.acronyms)
+
+    column.short_description = f"{part} ({code})"
+    return column
+
+
+# One changelist column per content language and part: term_fr, acronyms_fr, term_en…
+for _code in content_languages():
+    for _part in ("term", "acronyms"):
+        setattr(ConceptAdmin, f"{_part}_{_code}", staticmethod(_language_column(_part, _code)))

@@ -1,0 +1,197 @@
+"""What the reader pages show: the letter bar, the A–Z lists and a term page.
+
+Each function runs a fixed number of queries whatever the glossary's size;
+the tests count them at 10 and at many concepts.
+"""
+
+import string
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from terms.models import Concept, IndexEntry, content_languages, default_language
+from terms.text import sort_key
+
+OTHER_LETTER = "#"
+OTHER_LETTER_URL = "0-9"
+LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
+# The home lists every entry while the glossary is small, else the first ones.
+HOME_ENTRY_LIMIT = 120
+LETTER_PAGE_SIZE = 200
+
+
+@dataclass
+class LetterLink:
+    letter: str
+    url: str
+    has_entries: bool
+    current: bool = False
+
+    @property
+    def label(self):
+        return "0–9" if self.letter == OTHER_LETTER else self.letter
+
+
+@dataclass
+class LetterGroup:
+    letter: str
+    entries: list
+    url: str = ""
+
+    @property
+    def label(self):
+        return "0–9" if self.letter == OTHER_LETTER else self.letter
+
+
+@dataclass
+class HomePage:
+    letters: list
+    groups: list
+    truncated: bool
+    concept_count: int
+
+
+@dataclass
+class LetterPage:
+    letter: str
+    letters: list
+    page: object
+
+    @property
+    def label(self):
+        return "0–9" if self.letter == OTHER_LETTER else self.letter
+
+
+@dataclass
+class TermPage:
+    language: str
+    term: str
+    untranslated: bool
+    acronyms: list
+    variants: list
+    other_languages: list
+    definition: str
+    definition_language: str
+    see_also: list = field(default_factory=list)
+    mentioned_in: list = field(default_factory=list)
+
+
+def letter_url(letter):
+    token = OTHER_LETTER_URL if letter == OTHER_LETTER else letter
+    return reverse("terms:letter", kwargs={"letter": token})
+
+
+def canonical_letter(token):
+    """The URL form of a letter (`a` → `A`), or None when it is not one of ours."""
+    if token == OTHER_LETTER_URL:
+        return token
+    if len(token) == 1 and token.upper() in string.ascii_uppercase:
+        return token.upper()
+    return None
+
+
+def _db_letter(token):
+    return OTHER_LETTER if token == OTHER_LETTER_URL else token
+
+
+def published_entries(language):
+    return IndexEntry.objects.filter(language=language, is_published=True).order_by(
+        "sort_key", "text", "concept_id"
+    )
+
+
+def letter_bar(language, current=None):
+    """All letters, each marked with whether it has entries. One query."""
+    used = set(published_entries(language).order_by().values_list("letter", flat=True).distinct())
+    return [
+        LetterLink(letter, letter_url(letter), letter in used, current == letter)
+        for letter in LETTERS
+    ]
+
+
+def group_by_letter(entries):
+    groups = []
+    for entry in entries:
+        if not groups or groups[-1].letter != entry.letter:
+            groups.append(LetterGroup(entry.letter, [], letter_url(entry.letter)))
+        groups[-1].entries.append(entry)
+    return groups
+
+
+def home_page(language):
+    """The letter bar and the index, or its first letters when the glossary is large."""
+    entries = list(
+        published_entries(language)
+        .select_related("concept")
+        .only("text", "label", "kind", "letter", "untranslated", "concept__slug")[
+            : HOME_ENTRY_LIMIT + 1
+        ]
+    )
+    truncated = len(entries) > HOME_ENTRY_LIMIT
+    groups = group_by_letter(entries[:HOME_ENTRY_LIMIT])
+    if truncated and len(groups) > 1:
+        groups.pop()  # a letter cut in the middle reads as complete; show it whole or not
+    return HomePage(
+        letters=letter_bar(language),
+        groups=groups,
+        truncated=truncated,
+        concept_count=Concept.objects.published().count(),
+    )
+
+
+def letter_page(language, token, page_number=1):
+    letter = _db_letter(token)
+    entries = (
+        published_entries(language)
+        .filter(letter=letter)
+        .select_related("concept")
+        .only("text", "label", "kind", "letter", "untranslated", "concept__slug")
+    )
+    page = Paginator(entries, LETTER_PAGE_SIZE).get_page(page_number)
+    return LetterPage(letter=letter, letters=letter_bar(language, current=letter), page=page)
+
+
+def term_page(concept, language, *, include_drafts=False):
+    """Everything a term page shows, in `language`. `concept` must have its texts prefetched."""
+    texts = concept.texts_by_language()
+    own = texts.get(language)
+    fallback = texts.get(default_language())
+    term = concept.display_term(language)
+    definition, definition_language = "", language
+    if own and own.definition:
+        definition = own.definition
+    else:
+        for code in content_languages():
+            if texts.get(code) and texts[code].definition:
+                definition, definition_language = texts[code].definition, code
+                break
+    others = []
+    for code in content_languages():
+        if code != language and texts.get(code) and texts[code].term:
+            others.append(
+                {"language": code, "term": texts[code].term, "acronyms": texts[code].acronyms}
+            )
+    acronyms = list(own.acronyms) if own else []
+    if not acronyms:
+        acronyms = [
+            a for code in content_languages() if texts.get(code) for a in texts[code].acronyms
+        ]
+    return TermPage(
+        language=language,
+        term=term,
+        untranslated=not (own and own.term),
+        acronyms=acronyms,
+        variants=list(own.variants) if own else (list(fallback.variants) if fallback else []),
+        other_languages=others,
+        definition=definition,
+        definition_language=definition_language,
+        see_also=_linked(concept.see_also, language, include_drafts),
+        mentioned_in=_linked(concept.mentioned_in, language, include_drafts),
+    )
+
+
+def _linked(manager, language, include_drafts):
+    concepts = manager.all() if include_drafts else manager.published()
+    linked = [(c.display_term(language), c) for c in concepts.with_texts()]
+    return sorted(linked, key=lambda pair: sort_key(pair[0]))

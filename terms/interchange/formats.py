@@ -1,0 +1,217 @@
+"""Reading and writing spreadsheet files as tablib datasets.
+
+Reading accepts the files French spreadsheet users really make: UTF-8 with or
+without BOM, Windows-1252, `;`, `,` or tab delimiters, CRLF line ends, XLSX
+from Excel or LibreOffice, and JSON lists of objects. Anything else raises
+`UnreadableFile` with a message that names the problem.
+
+Writing makes files that are safe to open in a spreadsheet: in CSV a cell that
+a spreadsheet would run as a formula is prefixed with an apostrophe (and the
+prefix is removed again on import); in XLSX every cell is written as text.
+"""
+
+import csv
+import io
+import json
+import zipfile
+
+import tablib
+
+FORMATS = ("csv", "xlsx", "json")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+# A leading character that makes Excel or LibreOffice evaluate a cell.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UnreadableFile(Exception):
+    """The file is not a glossary spreadsheet we can read; the message says why."""
+
+
+def guess_format(file_name, data):
+    """The format of an upload, from its content first and its extension second."""
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if extension in FORMATS:
+        return extension
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"[", b"{"):
+        return "json"
+    return "csv"
+
+
+def read_dataset(data, file_format):
+    """Parse uploaded bytes into a dataset with a header row, or raise UnreadableFile."""
+    if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise UnreadableFile("The file is empty.")
+    if file_format == "xlsx":
+        return _read_xlsx(data)
+    if file_format == "json":
+        return _read_json(data)
+    if file_format == "csv":
+        return _read_csv(data)
+    raise UnreadableFile(f"Unknown format {file_format!r}: use one of {', '.join(FORMATS)}.")
+
+
+def decode_text(data):
+    """Text from bytes in UTF-8 (with or without BOM), else Windows-1252."""
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(
+            "This is not a text file (it contains binary data). Upload a CSV, XLSX or JSON file."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise UnreadableFile(
+            "The file's text encoding is neither UTF-8 nor Windows-1252. "
+            "Save it as 'CSV UTF-8' from your spreadsheet."
+        ) from None
+
+
+def _sniff_delimiter(text):
+    header = text.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def unescape_formula(value):
+    """Undo `escape_formula`: `'=A1` → `=A1`, `''x` → `'x`; other text unchanged."""
+    if len(value) > 1 and value[0] == "'" and value[1] in (*FORMULA_TRIGGERS, "'"):
+        return value[1:]
+    return value
+
+
+def escape_formula(value):
+    """Prefix an apostrophe where a spreadsheet would evaluate the cell."""
+    if value and value[0] in (*FORMULA_TRIGGERS, "'"):
+        return "'" + value
+    return value
+
+
+def _read_csv(data):
+    text = decode_text(data)
+    delimiter = _sniff_delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        raise UnreadableFile(f"This CSV file is malformed: {error}.") from None
+    return _dataset_from_rows(rows, unescape=True)
+
+
+def _read_xlsx(data):
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        raise UnreadableFile(f"This is not a readable XLSX workbook ({error}).") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    except Exception as error:  # openpyxl raises many kinds on damaged sheets
+        raise UnreadableFile(f"The workbook's first sheet cannot be read ({error}).") from None
+    finally:
+        book.close()
+    return _dataset_from_rows(rows, unescape=False)
+
+
+def _read_json(data):
+    try:
+        records = json.loads(decode_text(data))
+    except json.JSONDecodeError as error:
+        raise UnreadableFile(
+            f"This is not valid JSON: {error.msg} at line {error.lineno}."
+        ) from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise UnreadableFile("A JSON glossary must be a list of objects, one per concept.")
+    headers = []
+    for record in records:
+        for key in record:
+            if key not in headers:
+                headers.append(key)
+    if not headers:
+        raise UnreadableFile("The file is empty.")
+    dataset = tablib.Dataset(headers=headers)
+    for record in records:
+        row = []
+        for key in headers:
+            value = record.get(key)
+            if isinstance(value, (dict, list)):
+                raise UnreadableFile(
+                    f"The value of {key!r} must be text, not {type(value).__name__}."
+                )
+            # None marks a key this object leaves out: that field stays as it is.
+            row.append(value)
+        dataset.append(row)
+    return dataset
+
+
+def _dataset_from_rows(rows, *, unescape):
+    rows = [row for row in rows if any(_has_text(cell) for cell in row)]
+    if not rows:
+        raise UnreadableFile("The file is empty.")
+    headers = [("" if cell is None else str(cell)).strip() for cell in rows[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        raise UnreadableFile("The file has no header row: its first row must name the columns.")
+    width = len(headers)
+    dataset = tablib.Dataset(headers=headers)
+    for number, row in enumerate(rows[1:], 2):
+        cells = list(row[:width]) + [""] * (width - len(row))
+        if any(_has_text(cell) for cell in row[width:]):
+            raise UnreadableFile(f"Line {number} has more cells than the header row has columns.")
+        if unescape:
+            cells = [unescape_formula(c) if isinstance(c, str) else c for c in cells]
+        dataset.append(["" if c is None else c for c in cells])
+    return dataset
+
+
+def _has_text(cell):
+    return cell is not None and str(cell).strip() != ""
+
+
+def write_dataset(dataset, file_format):
+    """Bytes of the dataset in `file_format`, safe to open in a spreadsheet."""
+    if file_format == "csv":
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(dataset.headers)
+        for row in dataset:
+            writer.writerow([escape_formula(str(cell)) for cell in row])
+        # The BOM makes Excel read UTF-8 instead of guessing a Windows code page.
+        return out.getvalue().encode("utf-8-sig")
+    if file_format == "xlsx":
+        return _write_xlsx(dataset)
+    if file_format == "json":
+        return json.dumps(list(dataset.dict), ensure_ascii=False, indent=2).encode("utf-8")
+    raise ValueError(f"Unknown format {file_format!r}")
+
+
+def _write_xlsx(dataset):
+    import openpyxl
+    from openpyxl.cell.cell import TYPE_STRING
+
+    book = openpyxl.Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = "glossary"
+    sheet.append(list(dataset.headers))
+    for row_number, row in enumerate(dataset, 2):
+        for column_number, value in enumerate(row, 1):
+            cell = sheet.cell(row=row_number, column=column_number)
+            cell.value = str(value)
+            # Written as a string cell, `=SUM(A1)` stays text, never a formula.
+            cell.data_type = TYPE_STRING
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,103 @@
+"""The glossary's import and export, shared by the admin, the commands and the seed.
+
+`import_file` reads a file and applies it through `ConceptResource` all or
+nothing; `export_file` writes the whole glossary in one of the formats.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from import_export.results import RowResult
+
+from terms.interchange.formats import UnreadableFile, guess_format, read_dataset, write_dataset
+from terms.interchange.resource import ConceptResource
+from terms.models import Concept
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    dry_run: bool
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    problems: list = field(default_factory=list)
+    # {slug: [(column, old, new), ...]} for each changed concept.
+    changes: dict = field(default_factory=dict)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def summary(self):
+        verb = "would be" if self.dry_run else "were"
+        if not self.ok:
+            return f"Nothing was imported: {len(self.problems)} problem(s) found."
+        return (
+            f"{self.new} new, {self.updated} changed, {self.unchanged} unchanged "
+            f"concept(s) {verb} imported."
+        )
+
+
+def import_file(data, *, file_name="", file_format=None, dry_run=False):
+    """Import the bytes of a CSV, XLSX or JSON file; nothing is written unless all is valid."""
+    file_format = file_format or guess_format(file_name, data)
+    try:
+        dataset = read_dataset(data, file_format)
+    except UnreadableFile as error:
+        return ImportReport(dry_run=dry_run, problems=[str(error)])
+    return import_dataset(dataset, dry_run=dry_run, file_name=file_name)
+
+
+def import_dataset(dataset, *, dry_run=False, file_name=""):
+    resource = ConceptResource()
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        file_name=file_name,
+    )
+    return report_from_result(result, resource, dry_run=dry_run)
+
+
+def report_from_result(result, resource, *, dry_run):
+    report = ImportReport(dry_run=dry_run, changes=resource.changes)
+    report.problems.extend(describe_problems(result))
+    totals = result.totals
+    report.new = totals.get(RowResult.IMPORT_TYPE_NEW, 0)
+    report.updated = totals.get(RowResult.IMPORT_TYPE_UPDATE, 0)
+    report.unchanged = totals.get(RowResult.IMPORT_TYPE_SKIP, 0)
+    report.invalid = totals.get(RowResult.IMPORT_TYPE_INVALID, 0)
+    return report
+
+
+def describe_problems(result):
+    """Every problem of an import as a sentence: the file's, then row by row and column."""
+    problems = [str(error.error) for error in result.base_errors]
+    for invalid in result.invalid_rows:
+        # Row numbers count the header as row 1, as a spreadsheet shows them.
+        for column, messages in sorted(invalid.error_dict.items()):
+            where = f"column {column}" if column != NON_FIELD_ERRORS else "row"
+            for message in messages:
+                problems.append(f"Row {invalid.number + 1}, {where}: {message}")
+    for number, errors in result.row_errors():
+        for error in errors:
+            problems.append(f"Row {number + 1}: {error.error}")
+    return problems
+
+
+def export_dataset(queryset=None):
+    """The glossary (or `queryset`) as rows in the interchange columns, ordered by slug."""
+    if queryset is None:
+        queryset = Concept.objects.all()
+    queryset = queryset.prefetch_related("texts", "see_also").order_by("slug")
+    return ConceptResource().export(queryset)
+
+
+def export_file(file_format, queryset=None):
+    """The glossary (or `queryset`) as bytes in `file_format`."""
+    return write_dataset(export_dataset(queryset), file_format)

@@ -1,0 +1,29 @@
+"""Export the whole glossary in one of the interchange formats."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from terms.interchange.formats import FORMATS
+from terms.interchange.service import export_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Exports every concept, drafts included, in the glossary's columns "
+        "to a file or to standard output."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=FORMATS, default="csv", help="Output format.")
+        parser.add_argument("--output", help="File to write; standard output when omitted.")
+
+    def handle(self, *args, **options):
+        if options["format"] == "xlsx" and not options["output"]:
+            raise CommandError("XLSX is a binary format: give --output FILE.")
+        data = export_file(options["format"])
+        if options["output"]:
+            with open(options["output"], "wb") as out:
+                out.write(data)
+            if options["verbosity"] >= 1:
+                self.stderr.write(self.style.SUCCESS(f"Wrote {options['output']}"))
+        else:
+            self.stdout.write(data.decode("utf-8-sig"), ending="")

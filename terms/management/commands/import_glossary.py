@@ -1,0 +1,49 @@
+"""Import a glossary file (CSV, XLSX or JSON) exactly as the admin's import does."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from terms.interchange.formats import FORMATS
+from terms.interchange.service import import_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports concepts from a CSV, XLSX or JSON file in the glossary's columns. "
+        "All or nothing: if any row is invalid, nothing is written and every problem is listed. "
+        "With --dry-run, shows what would change without writing anything."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path of the file to import.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would change, write nothing."
+        )
+        parser.add_argument(
+            "--format",
+            choices=FORMATS,
+            help="The file's format, when its extension does not say it.",
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        report = import_file(
+            path.read_bytes(),
+            file_name=path.name,
+            file_format=options["format"],
+            dry_run=options["dry_run"],
+        )
+        if not report.ok:
+            for problem in report.problems:
+                self.stderr.write(f"  {problem}")
+            raise CommandError(report.summary())
+        if options["verbosity"] >= 2 or options["dry_run"]:
+            for slug, changes in report.changes.items():
+                self.stdout.write(f"{slug}:")
+                for column, old, new in changes:
+                    self.stdout.write(f"  {column}: {old!r} → {new!r}")
+        prefix = "Dry run: " if options["dry_run"] else ""
+        self.stdout.write(self.style.SUCCESS(prefix + report.summary()))

@@ -1,0 +1,276 @@
+"""The glossary's data: concepts, their content in each language, and derived index rows.
+
+A concept holds what does not depend on language (slug, status, links); its
+wording and definition live in one `ConceptText` per content language, so a
+new language in `settings.LANGUAGES` needs no schema change. `IndexEntry`
+rows are derived from the texts (one per term, acronym and variant, per page
+language) and carry a stored sort key, so the database does the A–Z ordering
+and the letter pages are a single indexed query.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from terms import text
+
+
+def content_languages():
+    """Codes of the content languages, default language first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def default_language():
+    return content_languages()[0]
+
+
+def validate_language(code):
+    if code not in content_languages():
+        raise ValidationError(
+            _("Unknown language %(code)s: expected one of %(languages)s."),
+            params={"code": code, "languages": ", ".join(content_languages())},
+        )
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class ConceptQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: every public page and the API start here."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def with_texts(self):
+        return self.prefetch_related("texts")
+
+    def missing_translation(self, language):
+        """Concepts without a term in `language` (empty text or no text at all)."""
+        has_term = ConceptText.objects.filter(
+            concept=models.OuterRef("pk"), language=language
+        ).exclude(term="")
+        return self.filter(~models.Exists(has_term))
+
+
+class Concept(models.Model):
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The concept's address in URLs and spreadsheets. Change it with care."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    see_also = models.ManyToManyField(
+        "self",
+        verbose_name=_("see also"),
+        symmetrical=False,
+        related_name="see_also_of",
+        blank=True,
+    )
+    # Derived from the definitions by `refresh_mentions`; never typed in.
+    mentions = models.ManyToManyField(
+        "self",
+        verbose_name=_("mentions"),
+        symmetrical=False,
+        related_name="mentioned_in",
+        blank=True,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = ConceptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="concept_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_term(default_language()) or self.slug
+
+    def get_absolute_url(self):
+        return reverse("terms:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def texts_by_language(self):
+        """`{language: ConceptText}`; queries once unless `texts` was prefetched."""
+        return {t.language: t for t in self.texts.all()}
+
+    def text_for(self, language):
+        return self.texts_by_language().get(language)
+
+    def display_term(self, language):
+        """The term to show on a page in `language`, with the fallback order of the index.
+
+        Returns the term in `language`, else the first other language that has
+        one. Triggers a query unless `texts` was prefetched.
+        """
+        by_language = self.texts_by_language()
+        for code in [language, *content_languages()]:
+            content = by_language.get(code)
+            if content and content.term:
+                return content.term
+        return ""
+
+    def refresh_derived(self):
+        """Rebuild this concept's index rows from its texts and status.
+
+        Called explicitly wherever texts or status change (admin save, import),
+        not from signals, so the write path stays visible. Two queries plus one
+        bulk insert.
+        """
+        # Read afresh: a prefetched `texts` may predate the change being saved.
+        texts = list(ConceptText.objects.filter(concept=self))
+        with transaction.atomic():
+            self.index_entries.all().delete()
+            IndexEntry.objects.bulk_create(build_index_entries(self, texts))
+
+
+def build_index_entries(concept, texts):
+    """The index rows of one concept, for every page language.
+
+    On a page in language L: L's term, acronyms and variants; acronyms of the
+    other languages too (readers hear `CSM` whatever language they read); and,
+    when the concept has no term in L, its term in the first language that has
+    one, marked untranslated.
+    """
+    by_language = {t.language: t for t in texts}
+    entries = []
+    for language in content_languages():
+        own = by_language.get(language)
+        label = own.term if own and own.term else ""
+        untranslated = not label
+        if untranslated:
+            for code in content_languages():
+                other = by_language.get(code)
+                if other and other.term:
+                    label = other.term
+                    break
+        if not label:
+            continue
+        wordings = [(IndexEntry.Kind.TERM, label)]
+        if own:
+            wordings += [(IndexEntry.Kind.ACRONYM, acronym) for acronym in own.acronyms]
+            wordings += [(IndexEntry.Kind.VARIANT, variant) for variant in own.variants]
+        for code in content_languages():
+            other = by_language.get(code)
+            if code != language and other:
+                wordings += [(IndexEntry.Kind.ACRONYM, acronym) for acronym in other.acronyms]
+        first_kind = {}
+        for kind, wording in wordings:
+            first_kind.setdefault(wording, kind)  # a wording is listed once per page
+        for wording, kind in first_kind.items():
+            entries.append(
+                IndexEntry(
+                    concept=concept,
+                    language=language,
+                    kind=kind,
+                    text=wording[:255],
+                    label=label[:255],
+                    untranslated=untranslated,
+                    is_published=concept.is_published,
+                    sort_key=text.sort_key(wording),
+                    letter=text.letter_of(wording),
+                    folded=text.fold(wording)[:255],
+                )
+            )
+    return entries
+
+
+class ConceptText(models.Model):
+    """A concept's wording and definition in one content language."""
+
+    concept = models.ForeignKey(
+        Concept, verbose_name=_("concept"), on_delete=models.CASCADE, related_name="texts"
+    )
+    language = models.CharField(_("language"), max_length=10, validators=[validate_language])
+    term = models.CharField(
+        _("term"),
+        max_length=255,
+        blank=True,
+        help_text=_("The preferred wording, as it should be shown."),
+    )
+    acronyms = models.JSONField(_("acronyms"), default=list, blank=True)
+    variants = models.JSONField(
+        _("variants"),
+        default=list,
+        blank=True,
+        help_text=_("Other wordings that must lead to this concept."),
+    )
+    definition = models.TextField(
+        _("definition"),
+        blank=True,
+        help_text=_("Plain text. Separate paragraphs with a blank line."),
+    )
+    # Derived by `refresh_mentions`: the definition cut into [text, slug-or-null]
+    # pieces, where a slug marks a word that names another concept.
+    definition_links = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("language content")
+        verbose_name_plural = _("language contents")
+        ordering = ["concept", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "language"], name="concept_text_one_per_language"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term or self.concept.slug} ({self.language})"
+
+    def is_empty(self):
+        return not (self.term or self.acronyms or self.variants or self.definition)
+
+
+class IndexEntry(models.Model):
+    """A derived A–Z index row: a wording that leads to a concept on one page language."""
+
+    class Kind(models.TextChoices):
+        TERM = "term", _("term")
+        ACRONYM = "acronym", _("acronym")
+        VARIANT = "variant", _("variant")
+
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="index_entries")
+    language = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=255)
+    # The concept's term on this page language (or its fallback), shown after the arrow.
+    label = models.CharField(max_length=255)
+    untranslated = models.BooleanField(default=False)
+    is_published = models.BooleanField(default=False)
+    sort_key = models.CharField(max_length=200)
+    letter = models.CharField(max_length=1)
+    folded = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = _("index entry")
+        verbose_name_plural = _("index entries")
+        indexes = [
+            # The letter page: one language, one letter, in order.
+            models.Index(
+                fields=["language", "is_published", "letter", "sort_key"],
+                name="index_letter_page",
+            ),
+            # The home page (first entries A–Z) and the letter bar's counts.
+            models.Index(fields=["language", "is_published", "sort_key"], name="index_home_page"),
+            # The first search: prefix and substring matches on folded wordings.
+            models.Index(fields=["folded"], name="index_search_folded"),
+        ]
+
+    def __str__(self):
+        return f"{self.text} → {self.label}"

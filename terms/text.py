@@ -1,0 +1,119 @@
+"""Pure text helpers: folding, sort keys, letters, slugs, value lists, mentions.
+
+Nothing here touches Django or the database, so every rule about how words
+compare, sort and link is testable on its own.
+"""
+
+import re
+import unicodedata
+
+VALUE_SEPARATOR = " | "
+
+# Characters that a reader types or omits at will and that must never stop a
+# match or change the order: apostrophes of every kind, the middle dot of
+# inclusive writing (Chargé·e), hyphens and dashes, quotes.
+_APOSTROPHES = "'\u2019\u2018\u02bc\u2032`\u00b4"
+_JOINERS = "\u00b7\u2027\u22c5\u2219"  # middle dots: Chargé·e reads as Chargée
+_LIGATURES = {
+    "œ": "oe",
+    "Œ": "OE",
+    "æ": "ae",
+    "Æ": "AE",
+    "ß": "ss",
+    "ﬁ": "fi",
+    "ﬂ": "fl",
+}
+_LIGATURE_TABLE = str.maketrans(_LIGATURES)
+_JOINER_TABLE = str.maketrans({c: "" for c in _JOINERS})
+_APOSTROPHE_TABLE = str.maketrans({c: " " for c in _APOSTROPHES})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Control characters other than tab and line ends: invisible, and refused by XLSX.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_accents(text):
+    """Remove diacritics and expand ligatures (é → e, œ → oe), keeping case."""
+    text = unicodedata.normalize("NFKD", text.translate(_LIGATURE_TABLE))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def fold(text):
+    """The comparison form of a text: lowercase ASCII words separated by single spaces.
+
+    `Chargé·e de compte` → `chargee de compte`, `Taux d’attrition` →
+    `taux d attrition`, `PME/PMI` → `pme pmi`. Used for search and sort keys,
+    so that what a reader types on a plain keyboard meets what editors wrote.
+    """
+    text = (text or "").translate(_JOINER_TABLE).translate(_APOSTROPHE_TABLE)
+    text = strip_accents(text).lower()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def sort_key(text):
+    """A key whose plain byte order is the order a French or English reader expects.
+
+    Accents, case, apostrophes and punctuation are folded away; word breaks
+    sort before any letter (`Vente à distance` < `Vente assistée`). The key is
+    made only of `0-9a-z` so that every database collation (SQLite's binary,
+    PostgreSQL's C or a glibc locale) orders it the same way: a word break is
+    written `0`, and a digit `1` followed by the digit, which keeps numbers
+    after word breaks and before letters.
+    """
+    parts = []
+    for char in fold(text):
+        if char == " ":
+            parts.append("0")
+        elif char.isdigit():
+            parts.append("1" + char)
+        else:
+            parts.append(char)
+    # Truncated to fit an indexed column; 200 characters decide any real order.
+    return "".join(parts)[:200]
+
+
+def letter_of(text):
+    """The index letter a text files under: `Échelle` → `E`, `Œuvre` → `O`, `3D` → `#`."""
+    folded = fold(text)
+    if folded and "a" <= folded[0] <= "z":
+        return folded[0].upper()
+    return "#"
+
+
+def slug_for(text):
+    """A URL slug from a term: `Chargé·e de compte` → `chargee-de-compte`."""
+    slug = "-".join(fold(text).split())
+    return slug[:80].rstrip("-")
+
+
+def split_values(cell):
+    """Values of a multi-valued cell (`AE | CSM`), trimmed, without empties or repeats."""
+    values = []
+    seen = set()
+    for raw in (cell or "").split("|"):
+        value = " ".join(_CONTROL.sub("", raw).split())
+        if value and value not in seen:
+            seen.add(value)
+            values.append(value)
+    return values
+
+
+def join_values(values):
+    return VALUE_SEPARATOR.join(values)
+
+
+def clean_term(text):
+    """A term as an editor means it: inner runs of spaces collapsed, ends trimmed."""
+    return " ".join(_CONTROL.sub("", text or "").split())
+
+
+def clean_definition(text):
+    """Plain-text paragraphs: unified line ends, no trailing spaces, no blank runs."""
+    text = _CONTROL.sub("", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    paragraphs = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", paragraphs)
+
+
+def paragraphs(text):
+    """Split a definition into paragraphs at blank lines (single line ends are kept)."""
+    return [p for p in re.split(r"\n\s*\n", text or "") if p.strip()]

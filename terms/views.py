@@ -1,0 +1,69 @@
+"""Reader pages: thin views over named querysets; every one starts from `published()`."""
+
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from terms import index as glossary_index
+from terms import search as glossary_search
+from terms.models import Concept, content_languages
+
+
+@require_safe
+def root_redirect(request):
+    language = translation.get_language_from_request(request, check_path=False)
+    if language not in content_languages():
+        language = content_languages()[0]
+    response = redirect(f"/{language}/")
+    response["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+@never_cache
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def index(request):
+    language = request.LANGUAGE_CODE
+    home = glossary_index.home_page(language)
+    return render(request, "terms/index.html", {"home": home, "letters": home.letters})
+
+
+@require_safe
+def letter(request, letter):
+    language = request.LANGUAGE_CODE
+    canonical = glossary_index.canonical_letter(letter)
+    if canonical is None:
+        raise Http404("No such letter")
+    if canonical != letter:
+        return redirect("terms:letter", letter=canonical, permanent=True)
+    page = glossary_index.letter_page(language, canonical, request.GET.get("page"))
+    return render(request, "terms/letter.html", {"page": page, "letters": page.letters})
+
+
+@require_safe
+def detail(request, slug):
+    language = request.LANGUAGE_CODE
+    concepts = Concept.objects.all() if _is_editor(request.user) else Concept.objects.published()
+    concept = get_object_or_404(concepts.with_texts(), slug=slug)
+    page = glossary_index.term_page(concept, language, include_drafts=_is_editor(request.user))
+    return render(request, "terms/detail.html", {"page": page, "concept": concept})
+
+
+@require_safe
+def search(request):
+    language = request.LANGUAGE_CODE
+    query = glossary_search.clean_query(request.GET.get("q", ""))
+    results = glossary_search.search(query, language) if query else []
+    return render(request, "terms/search.html", {"query": query, "results": results})
+
+
+def _is_editor(user):
+    return user.is_authenticated and user.has_perm("terms.change_concept")

@@ -1,0 +1,82 @@
+"""Shared fixtures: named personas and a concept factory, no JSON fixtures."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from terms.interchange.service import import_file
+from terms.models import Concept, ConceptText, Status
+
+SEED_PATH = "terms/fixtures/glossaire-ventes.csv"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_english_free(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_concept(slug=None, *, status=Status.PUBLISHED, see_also=(), **texts):
+    """A concept from keyword texts: make_concept(fr="Vente", en="Sales", acronyms_en=["S"])."""
+    fr_term = texts.get("fr", "")
+    concept = Concept.objects.create(
+        slug=slug or fr_term.lower().replace(" ", "-") or "concept", status=status
+    )
+    for code in ("fr", "en"):
+        term = texts.get(code, "")
+        acronyms = texts.get(f"acronyms_{code}", [])
+        variants = texts.get(f"variants_{code}", [])
+        definition = texts.get(f"definition_{code}", "")
+        if term or acronyms or variants or definition:
+            ConceptText.objects.create(
+                concept=concept,
+                language=code,
+                term=term,
+                acronyms=list(acronyms),
+                variants=list(variants),
+                definition=definition,
+            )
+    concept.see_also.set(see_also)
+    concept.refresh_derived()
+    return concept
+
+
+@pytest.fixture
+def seed(db):
+    with open(SEED_PATH, "rb") as seed_file:
+        report = import_file(seed_file.read(), file_name="glossaire-ventes.csv")
+    assert report.ok, report.problems
+    return report
+
+
+@pytest.fixture
+def published_concept(db):
+    return make_concept(
+        "churn",
+        fr="Taux d’attrition",
+        en="Churn rate",
+        definition_fr="Taux de perte des clients.",
+    )
+
+
+@pytest.fixture
+def draft_concept(db):
+    return make_concept("brouillon", fr="Concept en cours", status=Status.DRAFT)
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("edith", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Glossary editors"))
+    return user
+
+
+@pytest.fixture
+def staff_outsider(db):
+    return User.objects.create_user("oscar", password="pw", is_staff=True)

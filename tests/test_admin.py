@@ -1,0 +1,176 @@
+"""The editors' admin: list, form, import with preview and confirm, permissions."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from terms.models import Concept, ConceptText, IndexEntry
+
+CHANGELIST = "/admin/terms/concept/"
+IMPORT = "/admin/terms/concept/import/"
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def format_index(client, name):
+    """The admin import form's choice value for a format, read from the page."""
+    page = client.get(IMPORT).content.decode()
+    return re.search(rf'<option value="(\d+)"[^>]*>{name}</option>', page).group(1)
+
+
+@pytest.mark.django_db
+def test_changelist_shows_each_languages_term_and_acronyms(
+    editor_client, seed, django_assert_max_num_queries
+):
+    # session, user, permissions, count, page of concepts, their texts, filters…
+    with django_assert_max_num_queries(12):
+        response = editor_client.get(CHANGELIST)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Responsable de la réussite client" in body and "CSM" in body
+    assert "Customer success manager" in body
+
+
+@pytest.mark.django_db
+def test_changelist_search_is_accent_insensitive(editor_client, seed):
+    body = editor_client.get(CHANGELIST, {"q": "reussite"}).content.decode()
+    assert "Réussite client" in body
+
+
+@pytest.mark.django_db
+def test_missing_translation_filter_lists_concepts_without_english(editor_client, seed):
+    body = editor_client.get(CHANGELIST, {"missing": "en"}).content.decode()
+    assert "Hybride" in body and "Customer success manager" not in body
+
+
+@pytest.mark.django_db
+def test_the_form_edits_both_languages_and_rebuilds_the_index(editor_client, seed):
+    concept = Concept.objects.get(slug="hybride")
+    fr = ConceptText.objects.get(concept=concept, language="fr")
+    data = {
+        "slug": "hybride",
+        "status": "published",
+        "see_also": [],
+        "texts-TOTAL_FORMS": "2",
+        "texts-INITIAL_FORMS": "1",
+        "texts-MIN_NUM_FORMS": "1",
+        "texts-MAX_NUM_FORMS": "1000",
+        "texts-0-id": str(fr.pk),
+        "texts-0-concept": str(concept.pk),
+        "texts-0-language": "fr",
+        "texts-0-term": "Hybride",
+        "texts-0-acronyms": "",
+        "texts-0-variants": "Mode hybride | Vente hybride",
+        "texts-0-definition": fr.definition,
+        "texts-1-language": "en",
+        "texts-1-term": "Hybrid",
+        "texts-1-acronyms": "",
+        "texts-1-variants": "",
+        "texts-1-definition": "",
+    }
+    response = editor_client.post(f"/admin/terms/concept/{concept.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    fr.refresh_from_db()
+    assert fr.variants == ["Mode hybride", "Vente hybride"]
+    assert IndexEntry.objects.filter(language="fr", text="Vente hybride").exists()
+    assert IndexEntry.objects.filter(language="en", text="Hybrid", untranslated=False).exists()
+
+
+@pytest.mark.django_db
+def test_admin_import_previews_then_confirms(editor_client, seed):
+    upload = SimpleUploadedFile(
+        "translations.csv",
+        "slug;term_en;definition_en\r\nhybride;Hybrid;Synchronous only.\r\n".encode("cp1252"),
+    )
+    response = editor_client.post(
+        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Synchronous only." in body
+    assert not ConceptText.objects.filter(concept__slug="hybride", language="en").exists()
+    confirm = {
+        name: value
+        for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', body)
+        if name
+        in ("import_file_name", "original_file_name", "format", "resource", "csrfmiddlewaretoken")
+    }
+    response = editor_client.post("/admin/terms/concept/process_import/", confirm)
+    assert response.status_code == 302
+    assert ConceptText.objects.get(concept__slug="hybride", language="en").term == "Hybrid"
+
+
+@pytest.mark.django_db
+def test_admin_import_of_an_invalid_file_lists_problems_and_offers_no_confirm(editor_client, seed):
+    upload = SimpleUploadedFile("bad.csv", b"slug,term_fr,colour\na,A,red\n")
+    response = editor_client.post(
+        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    )
+    body = response.content.decode()
+    assert "Unknown column(s): &#x27;colour&#x27;" in body
+    assert "process_import" not in body
+
+
+@pytest.mark.django_db
+def test_admin_import_of_a_binary_file_says_what_is_wrong(editor_client, seed):
+    upload = SimpleUploadedFile("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    response = editor_client.post(
+        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    )
+    assert "This is not a text file" in response.content.decode()
+    assert Concept.objects.count() == 39
+
+
+@pytest.mark.django_db
+def test_admin_export_downloads_a_csv_in_the_spec_columns(editor_client, seed):
+    columns = [
+        "slug",
+        "status",
+        "term_fr",
+        "acronyms_fr",
+        "variants_fr",
+        "definition_fr",
+        "term_en",
+        "acronyms_en",
+        "variants_en",
+        "definition_en",
+        "see_also",
+    ]
+    form = {"format": "0", "resource": "0", **{f"conceptresource_{c}": "on" for c in columns}}
+    response = editor_client.post("/admin/terms/concept/export/", form)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.split("\r\n")[0].split(",") == columns
+    assert text.count("\r\npublished") == 0 and text.count(",published,") == 39
+
+
+@pytest.mark.django_db
+def test_staff_outside_the_editors_group_cannot_change_or_import(staff_outsider, seed):
+    client = Client()
+    client.force_login(staff_outsider)
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(IMPORT).status_code == 403
+    concept = Concept.objects.get(slug="hybride")
+    assert (
+        client.post(f"/admin/terms/concept/{concept.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Concept.objects.filter(slug="hybride").exists()
+
+
+@pytest.mark.django_db
+def test_publish_and_unpublish_actions_update_the_index(editor_client, seed):
+    pk = Concept.objects.get(slug="hybride").pk
+    editor_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [pk]})
+    assert Concept.objects.get(pk=pk).status == "draft"
+    assert not IndexEntry.objects.filter(concept_id=pk, is_published=True).exists()
+    editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [pk]})
+    assert IndexEntry.objects.filter(concept_id=pk, is_published=True).exists()
