@@ -10,6 +10,7 @@ from import_export.formats import base_formats
 from terms import text
 from terms.interchange.formats import UnreadableFile, read_dataset, write_dataset
 from terms.interchange.resource import ConceptResource
+from terms.mentions import refresh_after_change, wordings_of
 from terms.models import Concept, ConceptText, Status, content_languages
 
 
@@ -196,9 +197,26 @@ class ConceptAdmin(ImportExportModelAdmin):
             queryset = queryset | extra
         return queryset.distinct(), True
 
+    def save_model(self, request, obj, form, change):
+        obj.wordings_before_edit = (
+            wordings_of(ConceptText.objects.filter(concept_id=obj.pk)) if obj.pk else set()
+        )
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_derived()
+        concept = form.instance
+        concept.refresh_derived()
+        wordings_now = wordings_of(ConceptText.objects.filter(concept=concept))
+        refresh_after_change({concept.pk}, wordings_now ^ concept.wordings_before_edit)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Concept.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        wordings = wordings_of(ConceptText.objects.filter(concept__in=queryset))
+        super().delete_queryset(request, queryset)
+        refresh_after_change(set(), wordings)
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

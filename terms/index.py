@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.urls import reverse
 
+from terms.mentions import paragraphs_of
 from terms.models import Concept, IndexEntry, content_languages, default_language
-from terms.text import sort_key
+from terms.text import letter_of, sort_key
 
 OTHER_LETTER = "#"
 OTHER_LETTER_URL = "0-9"
@@ -73,8 +74,21 @@ class TermPage:
     other_languages: list
     definition: str
     definition_language: str
+    definition_paragraphs: list
     see_also: list = field(default_factory=list)
     mentioned_in: list = field(default_factory=list)
+
+    @property
+    def letter(self):
+        return letter_of(self.term)
+
+    @property
+    def letter_label(self):
+        return "0–9" if self.letter == OTHER_LETTER else self.letter
+
+    @property
+    def letter_url(self):
+        return letter_url(self.letter)
 
 
 def letter_url(letter):
@@ -158,14 +172,11 @@ def term_page(concept, language, *, include_drafts=False):
     own = texts.get(language)
     fallback = texts.get(default_language())
     term = concept.display_term(language)
-    definition, definition_language = "", language
-    if own and own.definition:
-        definition = own.definition
-    else:
-        for code in content_languages():
-            if texts.get(code) and texts[code].definition:
-                definition, definition_language = texts[code].definition, code
-                break
+    shown = own if own and own.definition else None
+    if shown is None:
+        shown = next(
+            (texts[c] for c in content_languages() if texts.get(c) and texts[c].definition), None
+        )
     others = []
     for code in content_languages():
         if code != language and texts.get(code) and texts[code].term:
@@ -184,11 +195,26 @@ def term_page(concept, language, *, include_drafts=False):
         acronyms=acronyms,
         variants=list(own.variants) if own else (list(fallback.variants) if fallback else []),
         other_languages=others,
-        definition=definition,
-        definition_language=definition_language,
+        definition=shown.definition if shown else "",
+        definition_language=shown.language if shown else language,
+        definition_paragraphs=_linked_paragraphs(concept, shown, include_drafts),
         see_also=_linked(concept.see_also, language, include_drafts),
         mentioned_in=_linked(concept.mentioned_in, language, include_drafts),
     )
+
+
+def _linked_paragraphs(concept, shown, include_drafts):
+    """The shown definition's paragraphs, each a list of (text, slug-or-None).
+
+    Links go only to concepts the reader may open: one query for their slugs.
+    """
+    if shown is None:
+        return []
+    segments = shown.definition_links or [[shown.definition, None]]
+    targets = concept.mentions.all() if include_drafts else concept.mentions.published()
+    slugs = dict(targets.values_list("id", "slug")) if any(t for _p, t in segments) else {}
+    resolved = [(piece, slugs.get(target)) for piece, target in segments]
+    return paragraphs_of(resolved)
 
 
 def _linked(manager, language, include_drafts):

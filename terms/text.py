@@ -117,3 +117,76 @@ def clean_definition(text):
 def paragraphs(text):
     """Split a definition into paragraphs at blank lines (single line ends are kept)."""
     return [p for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+# -- mentions ---------------------------------------------------------------------
+
+# A word: letters and digits, with inner middle dots (Chargé·e is one word).
+_WORD = re.compile(r"[^\W_]+(?:[\u00b7\u2027][^\W_]+)*")
+
+
+class MentionMatcher:
+    """Finds, in a text, the wordings that name concepts: whole words, longest first.
+
+    Terms and variants match whatever the case and accents (`réussite client`
+    names *Réussite client*); acronyms match only as written (`AE` names
+    *Chargé·e de compte*, `ae` does not). Build one matcher per batch of
+    definitions: building is the costly part.
+    """
+
+    def __init__(self, names):
+        """`names`: iterable of (wording, target, case_sensitive)."""
+        self.folded = {}
+        self.exact = {}
+        self.longest = 1
+        for wording, target, case_sensitive in names:
+            words = tuple(_words(wording, exact=case_sensitive))
+            if not words:
+                continue
+            table = self.exact if case_sensitive else self.folded
+            table.setdefault(words, target)
+            self.longest = max(self.longest, len(words))
+
+    def segments(self, text, *, exclude=None, first_only=True):
+        """The text cut into [piece, target-or-None]; `exclude` (the page's own concept) is
+        never linked, and with `first_only` each target is linked at its first mention."""
+        tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        folded = [fold(word) for _s, _e, word in tokens]
+        raw = [strip_accents(word) for _s, _e, word in tokens]
+        segments, linked, cursor, index = [], set(), 0, 0
+        while index < len(tokens):
+            match = self._match_at(index, folded, raw)
+            if match is None:
+                index += 1
+                continue
+            length, target = match
+            start, end = tokens[index][0], tokens[index + length - 1][1]
+            if target != exclude and not (first_only and target in linked):
+                if start > cursor:
+                    segments.append([text[cursor:start], None])
+                segments.append([text[start:end], target])
+                linked.add(target)
+                cursor = end
+            index += length
+        if cursor < len(text):
+            segments.append([text[cursor:], None])
+        return segments
+
+    def _match_at(self, index, folded, raw):
+        for length in range(min(self.longest, len(folded) - index), 0, -1):
+            target = self.exact.get(tuple(raw[index : index + length]))
+            if target is None:
+                target = self.folded.get(tuple(folded[index : index + length]))
+            if target is not None:
+                return length, target
+        return None
+
+
+def _words(wording, *, exact):
+    if exact:
+        return [strip_accents(m.group()) for m in _WORD.finditer(wording)]
+    return [fold(m.group()) for m in _WORD.finditer(wording)]
+
+
+def linked_targets(segments):
+    return {target for _piece, target in segments if target}

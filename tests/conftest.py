@@ -80,3 +80,39 @@ def editor(db):
 @pytest.fixture
 def staff_outsider(db):
     return User.objects.create_user("oscar", password="pw", is_staff=True)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium: Playwright cannot download its own browser here."""
+    if not os.path.exists(CHROMIUM):
+        message = (
+            f"Browser tests need Debian's Chromium at {CHROMIUM}: "
+            "run `apt-get update && apt-get install -y chromium`, then `make test` again."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def live_seed(transactional_db, live_server):
+    """The seed glossary served by a live server, for the browser."""
+    with open(SEED_PATH, "rb") as seed_file:
+        assert import_file(seed_file.read(), file_name="glossaire-ventes.csv").ok
+    return live_server

@@ -109,7 +109,7 @@ def test_term_page_lists_see_also_links(client, seed):
 def test_english_term_page_without_english_definition_shows_the_french_one_marked(client, seed):
     body = client.get("/en/terms/chargee-de-compte/").content.decode()
     assert "<h1>Account executive" in body
-    assert "Definition shown in français" in body
+    assert "Definition shown in French: not yet translated." in body
     assert 'lang="fr"' in body
 
 

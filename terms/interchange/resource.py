@@ -22,6 +22,7 @@ from django.db import transaction
 from import_export import fields, resources, widgets
 
 from terms import text
+from terms.mentions import refresh_after_change
 from terms.models import (
     Concept,
     ConceptText,
@@ -149,6 +150,17 @@ def load_pending(concept, texts):
             }
 
 
+def names_of(concept):
+    """The wordings that name `concept` in its pending content (for relinking mentions)."""
+    names = set()
+    for values in getattr(concept, "pending", {}).values():
+        if values["term"]:
+            names.add(values["term"])
+        names.update(values["acronyms"])
+        names.update(values["variants"])
+    return names
+
+
 class ConceptResource(resources.ModelResource):
     slug = fields.Field(attribute="slug", column_name="slug")
     # An empty status cell leaves the status as it is (new concepts: published).
@@ -205,6 +217,7 @@ class ConceptResource(resources.ModelResource):
         self.slugs_in_file = set()
         self.touched = []
         self.changes = {}
+        self.changed_wordings = set()
         try:
             self.prepare_dataset(dataset)
         except ImportProblem:
@@ -310,6 +323,8 @@ class ConceptResource(resources.ModelResource):
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         skip = super().skip_row(instance, original, row, import_validation_errors)
+        if not skip and not import_validation_errors:
+            self.changed_wordings |= names_of(instance) ^ names_of(original)
         if not skip and original is not None and original.pk and not import_validation_errors:
             self.changes[instance.slug] = [
                 (field.column_name, field.export(original), field.export(instance))
@@ -382,3 +397,5 @@ class ConceptResource(resources.ModelResource):
                 concept.see_also.set([ids[slug] for slug in concept.pending_see_also])
             for concept in self.touched:
                 concept.refresh_derived()
+            if self.touched:
+                refresh_after_change({c.pk for c in self.touched}, self.changed_wordings)

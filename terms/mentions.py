@@ -1,0 +1,120 @@
+"""Mentions: definitions that name other concepts, linked when a concept changes.
+
+A definition is cut once, when it or a name it could contain changes, into
+pieces stored in `ConceptText.definition_links`; `Concept.mentions` holds the
+concepts it names, so a term page can list "mentioned in" with one query and
+never scans text while a reader waits. Targets are concept ids, so renaming a
+slug breaks nothing.
+"""
+
+from django.db import transaction
+
+from terms.models import Concept, ConceptText
+from terms.text import MentionMatcher, linked_targets
+
+# Past this many changed wordings, recomputing every definition is cheaper
+# than looking for the ones that might contain them.
+MAX_CANDIDATE_WORDINGS = 200
+
+
+def wordings_of(texts):
+    """Every wording that names a concept: terms, acronyms and variants."""
+    wordings = set()
+    for content in texts:
+        if content.term:
+            wordings.add(content.term)
+        wordings.update(content.acronyms)
+        wordings.update(content.variants)
+    return wordings
+
+
+def build_matcher():
+    """A matcher over every concept's names (one query)."""
+    names = []
+    for concept_id, term, acronyms, variants in ConceptText.objects.values_list(
+        "concept_id", "term", "acronyms", "variants"
+    ):
+        if term:
+            names.append((term, concept_id, False))
+        names.extend((acronym, concept_id, True) for acronym in acronyms)
+        names.extend((variant, concept_id, False) for variant in variants)
+    # Longer and case-sensitive names are tried first by the matcher itself;
+    # sorting makes the winner of two concepts sharing a wording deterministic.
+    names.sort(key=lambda name: (name[1], name[0]))
+    return MentionMatcher(names)
+
+
+def concepts_that_may_name(wordings):
+    """Ids of concepts whose definitions may contain one of `wordings` (or None: all)."""
+    if len(wordings) > MAX_CANDIDATE_WORDINGS:
+        return None
+    ids = set()
+    for wording in wordings:
+        longest_word = max(wording.split(), key=len, default="")
+        if len(longest_word) < 2:
+            continue
+        ids.update(
+            ConceptText.objects.filter(definition__icontains=longest_word).values_list(
+                "concept_id", flat=True
+            )
+        )
+    return ids
+
+
+@transaction.atomic
+def refresh_mentions(concept_ids=None):
+    """Recompute the linked definitions and mentions of `concept_ids` (None: all concepts)."""
+    matcher = build_matcher()
+    texts = ConceptText.objects.exclude(definition="")
+    if concept_ids is not None:
+        texts = texts.filter(concept_id__in=list(concept_ids))
+    mentions_by_concept = {}
+    changed = []
+    for content in texts.only("id", "concept_id", "definition", "definition_links"):
+        segments = matcher.segments(content.definition, exclude=content.concept_id)
+        mentions_by_concept.setdefault(content.concept_id, set()).update(linked_targets(segments))
+        if segments != content.definition_links:
+            content.definition_links = segments
+            changed.append(content)
+    ConceptText.objects.bulk_update(changed, ["definition_links"], batch_size=500)
+
+    through = Concept.mentions.through
+    scope = through.objects.all()
+    if concept_ids is not None:
+        scope = scope.filter(from_concept_id__in=list(concept_ids))
+    scope.delete()
+    through.objects.bulk_create(
+        [
+            through(from_concept_id=source, to_concept_id=target)
+            for source, targets in mentions_by_concept.items()
+            for target in targets
+        ],
+        batch_size=1000,
+    )
+
+
+def refresh_after_change(concept_ids, changed_wordings):
+    """Relink what a change may affect: the changed concepts, and definitions that may name
+    a wording that appeared or disappeared."""
+    if not changed_wordings:
+        refresh_mentions(concept_ids)
+        return
+    candidates = concepts_that_may_name(changed_wordings)
+    refresh_mentions(None if candidates is None else set(concept_ids) | candidates)
+
+
+def paragraphs_of(segments):
+    """Linked pieces grouped into paragraphs (split at blank lines), for the template."""
+    paragraphs = [[]]
+    for piece, target in segments:
+        if target is not None:
+            paragraphs[-1].append((piece, target))
+            continue
+        parts = piece.split("\n\n")
+        for number, part in enumerate(parts):
+            if number:
+                paragraphs.append([])
+            part = part.strip("\n") if len(parts) > 1 else part
+            if part:
+                paragraphs[-1].append((part, None))
+    return [paragraph for paragraph in paragraphs if paragraph]

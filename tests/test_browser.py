@@ -1,0 +1,84 @@
+"""The reader pages in a real browser: keyboard, language switch, phone width, console."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/fr/", "/en/", "/fr/letters/C/", "/fr/terms/chargee-du-developpement-de-compte/",
+         "/en/terms/pme-pmi/", "/fr/search/?q=vente"]  # fmt: skip
+
+
+def console_errors(page):
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def tab_to(page, predicate, limit=80):
+    """Press Tab until the focused element satisfies `predicate`; fail after `limit` presses."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => ({text: document.activeElement.textContent.trim(),"
+            " href: document.activeElement.getAttribute('href') || ''})"
+        )
+        if predicate(focused):
+            return focused
+    raise AssertionError("never reached the element by keyboard")
+
+
+def test_keyboard_only_from_the_letter_bar_to_a_term_and_back(live_seed, page):
+    page.goto(live_seed.url + "/fr/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    tab_to(page, lambda f: f["href"] == "/fr/letters/C/")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fr/letters/C/")
+    tab_to(page, lambda f: f["href"] == "/fr/terms/chargee-de-compte/")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fr/terms/chargee-de-compte/")
+    assert page.locator("h1").inner_text().startswith("Chargé·e de compte")
+    tab_to(page, lambda f: f["href"] == "/fr/letters/C/")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fr/letters/C/")
+
+
+def test_the_skip_link_moves_focus_to_the_main_content(live_seed, page):
+    page.goto(live_seed.url + "/fr/terms/hybride/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_language_switch_stays_on_the_same_term(live_seed, page):
+    page.goto(live_seed.url + "/fr/terms/chargee-de-compte/")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/en/terms/chargee-de-compte/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("h1").inner_text().startswith("Account executive")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url("**/fr/terms/chargee-de-compte/")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_phone_width_has_no_horizontal_scroll_and_no_console_error(live_seed, browser, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    errors = console_errors(page)
+    page.goto(live_seed.url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert errors == []
+    context.close()
+
+
+def test_search_form_works_without_javascript(live_seed, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_seed.url + "/fr/")
+    page.get_by_label("Rechercher dans le glossaire").fill("onboarding")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fr/search/?q=onboarding")
+    assert page.locator(".result a").first.inner_text() == "Intégration"
+    context.close()

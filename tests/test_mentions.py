@@ -1,0 +1,130 @@
+"""Mentions: definitions link the concepts they name, computed when a concept changes."""
+
+import pytest
+from django.test import Client
+
+from terms.mentions import paragraphs_of
+from terms.models import Concept, ConceptText, Status
+from terms.text import MentionMatcher
+from tests.conftest import make_concept
+
+NAMES = [
+    ("SDR", "sdr", True),
+    ("AE", "ae", True),
+    ("Chargé·e de compte", "ae", False),
+    ("Réussite client", "cs", False),
+    ("Responsable de la réussite client", "csm", False),
+    ("CS", "cs", True),
+]
+
+
+def linked(text, exclude=None, first_only=True):
+    segments = MentionMatcher(NAMES).segments(text, exclude=exclude, first_only=first_only)
+    assert "".join(piece for piece, _ in segments) == text, "no character is lost"
+    return [(piece, target) for piece, target in segments if target]
+
+
+def test_acronyms_match_whole_words_and_case_sensitively():
+    assert linked("Les AE et les SDR") == [("AE", "ae"), ("SDR", "sdr")]
+    assert linked("AEs, ae, CAE, AE2") == []
+    assert linked("l’AE") == [("AE", "ae")]
+
+
+def test_terms_match_ignoring_case_accents_and_middle_dot():
+    assert linked("la reussite client") == [("reussite client", "cs")]
+    assert linked("une chargée de compte") == [("chargée de compte", "ae")]
+
+
+def test_the_longest_wording_wins():
+    assert linked("le responsable de la réussite client") == [
+        ("responsable de la réussite client", "csm")
+    ]
+
+
+def test_a_page_never_links_to_itself_nor_to_a_part_of_its_own_name():
+    assert linked("Responsable de la réussite client", exclude="csm") == []
+    assert linked("Le SDR, le SDR", exclude="sdr") == []
+
+
+def test_each_concept_is_linked_at_its_first_mention_only():
+    assert linked("AE puis AE") == [("AE", "ae")]
+    assert linked("AE puis AE", first_only=False) == [("AE", "ae"), ("AE", "ae")]
+
+
+def test_paragraphs_keep_links_and_split_at_blank_lines():
+    segments = [["Un ", None], ["AE", "ae"], [" ici.\n\nDeux\nlignes.", None]]
+    assert paragraphs_of(segments) == [
+        [("Un ", None), ("AE", "ae"), (" ici.", None)],
+        [("Deux\nlignes.", None)],
+    ]
+
+
+@pytest.mark.django_db
+def test_seed_adr_definition_links_sdr_and_isr_links_mdr_and_ae(seed):
+    body = Client().get("/fr/terms/chargee-du-developpement-de-compte/").content.decode()
+    assert (
+        '<a class="mention" href="/fr/terms/chargee-du-developpement-des-ventes/">SDR</a>' in body
+    )
+    body = Client().get("/fr/terms/representante-sedentaire/").content.decode()
+    assert '<a class="mention" href="/fr/terms/chargee-de-developpement-de-marche/">MDR</a>' in body
+    assert '<a class="mention" href="/fr/terms/chargee-de-compte/">AE</a>' in body
+    assert 'href="/fr/terms/representante-sedentaire/">ISR' not in body
+
+
+@pytest.mark.django_db
+def test_term_page_lists_the_concepts_that_mention_it(seed):
+    sdr = Concept.objects.get(slug="chargee-du-developpement-des-ventes")
+    assert "chargee-du-developpement-de-compte" in set(
+        sdr.mentioned_in.values_list("slug", flat=True)
+    )
+    body = Client().get("/fr/terms/chargee-du-developpement-des-ventes/").content.decode()
+    assert "Mentionné dans" in body
+    assert (
+        'href="/fr/terms/chargee-du-developpement-de-compte/">Chargé·e du développement de compte'
+        in body
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_concept_links_existing_definitions_that_name_it(seed):
+    from terms.interchange.service import import_file
+
+    report = import_file(
+        b"slug,term_fr,acronyms_en\nprospection,Prospection,PRS\n", file_name="x.csv"
+    )
+    assert report.ok
+    adr = Concept.objects.get(slug="chargee-du-developpement-de-compte")
+    assert adr.mentions.filter(slug="prospection").exists()
+
+
+@pytest.mark.django_db
+def test_links_to_drafts_are_not_shown_to_readers(seed):
+    Concept.objects.filter(slug="chargee-du-developpement-des-ventes").update(status=Status.DRAFT)
+    body = Client().get("/fr/terms/chargee-du-developpement-de-compte/").content.decode()
+    assert "chargee-du-developpement-des-ventes" not in body
+    assert "Rôle de SDR hautement spécialisé" in body
+
+
+@pytest.mark.django_db
+def test_definition_text_is_escaped_even_around_links():
+    make_concept("ae", fr="Chargé·e de compte", acronyms_fr=["AE"])
+    make_concept("x", fr="Piège", definition_fr="<script>alert(1)</script> AE <b>gras</b>")
+    from terms.mentions import refresh_mentions
+
+    refresh_mentions()
+    body = Client().get("/fr/terms/x/").content.decode()
+    assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
+    assert 'href="/fr/terms/ae/">AE</a>' in body
+
+
+@pytest.mark.django_db
+def test_deleting_a_concept_removes_its_links(seed, editor):
+    client = Client()
+    client.force_login(editor)
+    sdr = Concept.objects.get(slug="chargee-du-developpement-des-ventes")
+    response = client.post(f"/admin/terms/concept/{sdr.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    adr_text = ConceptText.objects.get(
+        concept__slug="chargee-du-developpement-de-compte", language="fr"
+    )
+    assert all(target is None for _piece, target in adr_text.definition_links if _piece == "SDR")
