@@ -4,12 +4,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from terms import views
+from terms import api, views
 
 urlpatterns = [
     path("", views.root_redirect, name="root"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/search/", api.search, name="api-search"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -135,9 +135,28 @@ class Concept(models.Model):
         """
         # Read afresh: a prefetched `texts` may predate the change being saved.
         texts = list(ConceptText.objects.filter(concept=self))
+        document = build_search_document(self, texts)
         with transaction.atomic():
             self.index_entries.all().delete()
             IndexEntry.objects.bulk_create(build_index_entries(self, texts))
+            SearchDocument.objects.update_or_create(
+                concept=self,
+                defaults={
+                    field: getattr(document, field)
+                    for field in (
+                        "is_published",
+                        "names",
+                        "name_stems",
+                        "body",
+                        "body_stems",
+                        "labels",
+                    )
+                },
+            )
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=w, length=len(w)) for w in vocabulary_of(document)],
+                ignore_conflicts=True,
+            )
 
 
 def build_index_entries(concept, texts):
@@ -189,6 +208,34 @@ def build_index_entries(concept, texts):
                 )
             )
     return entries
+
+
+def build_search_document(concept, texts):
+    labels = []
+    definitions = []
+    for content in texts:
+        if content.term:
+            labels.append([content.term, IndexEntry.Kind.TERM])
+        labels += [[acronym, IndexEntry.Kind.ACRONYM] for acronym in content.acronyms]
+        labels += [[variant, IndexEntry.Kind.VARIANT] for variant in content.variants]
+        if content.definition:
+            definitions.append(content.definition)
+    names = " ".join(text.fold(wording) for wording, _kind in labels)
+    body = " ".join(text.fold(definition) for definition in definitions)
+    return SearchDocument(
+        concept=concept,
+        is_published=concept.is_published,
+        names=names,
+        name_stems=text.stemmed(names),
+        body=body,
+        body_stems=text.stemmed(body),
+        labels=labels,
+    )
+
+
+def vocabulary_of(document):
+    """Name words long enough for typo tolerance (the SPEC: five letters or more)."""
+    return {word for word in document.names.split() if 5 <= len(word) <= 64}
 
 
 class ConceptText(models.Model):
@@ -274,3 +321,42 @@ class IndexEntry(models.Model):
 
     def __str__(self):
         return f"{self.text} → {self.label}"
+
+
+class SearchDocument(models.Model):
+    """A concept as the search engines see it: folded names and definitions, and stems.
+
+    Derived in `refresh_derived`. On SQLite an FTS5 table mirrors it through
+    triggers (same transaction); on PostgreSQL GIN indexes cover it. Both
+    are created by migration 0003.
+    """
+
+    concept = models.OneToOneField(
+        Concept, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    is_published = models.BooleanField(default=False)
+    names = models.TextField(blank=True)
+    name_stems = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    body_stems = models.TextField(blank=True)
+    # [[wording, kind], …] of every language: ranks exact and prefix matches.
+    labels = models.JSONField(default=list)
+
+    def __str__(self):
+        return self.names[:80]
+
+
+class SearchWord(models.Model):
+    """The vocabulary of names, for typo tolerance ("onbording" → "onboarding").
+
+    Only grows: a word whose concept is gone just corrects to nothing.
+    """
+
+    word = models.CharField(max_length=64, unique=True)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["length", "word"], name="search_word_length")]
+
+    def __str__(self):
+        return self.word

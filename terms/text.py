@@ -190,3 +190,94 @@ def _words(wording, *, exact):
 
 def linked_targets(segments):
     return {target for _piece, target in segments if target}
+
+
+# -- search analysis ----------------------------------------------------------------
+
+_STEMMERS = {}
+
+
+def _stemmer(language):
+    if language not in _STEMMERS:
+        import snowballstemmer
+
+        _STEMMERS[language] = snowballstemmer.stemmer(language)
+    return _STEMMERS[language]
+
+
+def words_of(text):
+    """The folded words of a text: `Chargé·e d’affaires` → ['chargee', 'd', 'affaires']."""
+    return fold(text).split()
+
+
+def stems_of(word):
+    """French and English Snowball stems of a folded word, so that plural and feminine
+    forms meet in both languages (`comptes`, `compte` → `compt`; `commerciale` →
+    `commercial`). Applied alike when indexing and when searching."""
+    return {_stemmer("french").stemWord(word), _stemmer("english").stemWord(word)}
+
+
+def stemmed(text):
+    """Every stem of every word of `text`, space-separated, for the search index."""
+    stems = []
+    for word in words_of(text):
+        stems.extend(sorted(stems_of(word)))
+    return " ".join(stems)
+
+
+def within_one_edit(a, b):
+    """True when `b` is `a` with one letter wrong, missing, extra or two swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def edit_distance(a, b):
+    """Levenshtein distance, for ranking "did you mean" proposals."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]
+
+
+def highlight(text, query_words):
+    """`text` cut into [piece, matched] pieces where a word matches a query word:
+    same folded prefix, or same stem. The template escapes every piece."""
+    wanted_stems = set()
+    for word in query_words:
+        wanted_stems |= stems_of(word)
+    pieces, cursor = [], 0
+    for match in _WORD.finditer(text):
+        word = fold(match.group())
+        hit = any(word.startswith(q) for q in query_words) or bool(stems_of(word) & wanted_stems)
+        if hit and word:
+            if match.start() > cursor:
+                pieces.append([text[cursor : match.start()], False])
+            pieces.append([match.group(), True])
+            cursor = match.end()
+    if cursor < len(text):
+        pieces.append([text[cursor:], False])
+    return pieces
+
+
+def word_spans(text):
+    """Match objects of the words of `text` (letters and digits, inner middle dots kept)."""
+    return _WORD.finditer(text)

@@ -61,8 +61,8 @@ def detail(request, slug):
 def search(request):
     language = request.LANGUAGE_CODE
     query = glossary_search.clean_query(request.GET.get("q", ""))
-    results = glossary_search.search(query, language) if query else []
-    return render(request, "terms/search.html", {"query": query, "results": results})
+    outcome = glossary_search.search(query, language)
+    return render(request, "terms/search.html", {"query": query, "outcome": outcome})
 
 
 def _is_editor(user):

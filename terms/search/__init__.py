@@ -1,0 +1,202 @@
+"""Search that finds what a salesperson types.
+
+Every query word must match a word of the concept: as a prefix of a folded
+word (case, accents, apostrophes, the middle dot and hyphens never matter), by
+its French or English stem (plurals and feminines), or, for words of five
+letters or more, with one typo. Names come first, then definitions:
+
+    0. the whole query is a term or acronym (`AE`, `churn rate`)
+    1. a term, acronym or variant starts with the query
+    2. every query word is found in the names
+    3. found in definitions only
+
+Within a tier, the engine's relevance decides (bm25 on SQLite, ts_rank on
+PostgreSQL), then the A–Z order.
+"""
+
+from dataclasses import dataclass
+
+from terms import text
+from terms.models import Concept, SearchDocument, content_languages
+from terms.search.engines import current_engine
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 8
+MAX_RESULTS = 50
+CANDIDATES = 200
+EXCERPT_LENGTH = 220
+TYPO_MIN_LENGTH = 5
+
+
+@dataclass
+class SearchResult:
+    concept: Concept
+    term: str
+    untranslated: bool
+    acronyms: list
+    other_terms: list
+    excerpt: list  # [[piece, highlighted], …]
+    tier: int
+
+    @property
+    def slug(self):
+        return self.concept.slug
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    results: list
+    did_you_mean: str = ""
+
+
+def clean_query(raw):
+    """The query as searched: spaces collapsed, at most MAX_QUERY_LENGTH characters."""
+    return " ".join((raw or "")[: MAX_QUERY_LENGTH * 4].split())[:MAX_QUERY_LENGTH]
+
+
+def query_words(query):
+    return text.words_of(query)[:MAX_QUERY_WORDS]
+
+
+def search(query, language, *, limit=MAX_RESULTS):
+    """Ranked published concepts for `query`, presented in `language`, with a
+    "did you mean" when nothing matches."""
+    words = query_words(query)
+    if not words:
+        return SearchOutcome(query=query, results=[])
+    engine = current_engine()
+    clauses = _clauses(words, engine)
+    ids = engine.match(clauses, CANDIDATES)
+    if ids:
+        return SearchOutcome(query=query, results=_ranked(ids, words, clauses, language, limit))
+    return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
+
+
+def suggest(query, language, *, limit=8):
+    """The first results only, for suggestions while typing."""
+    return search(query, language, limit=limit).results
+
+
+def _clauses(words, engine):
+    clauses = []
+    for word in words:
+        alternatives = [(word, text.stems_of(word))]
+        if len(word) >= TYPO_MIN_LENGTH:
+            for correction in sorted(set(engine.corrections(word))):
+                if correction != word and text.within_one_edit(word, correction):
+                    alternatives.append((correction, text.stems_of(correction)))
+        clauses.append(alternatives)
+    return clauses
+
+
+def _did_you_mean(words, engine):
+    """The query with each unknown word replaced by its nearest known word, if any."""
+    proposal = []
+    changed = False
+    for word in words:
+        nearest = sorted(
+            (text.edit_distance(word, candidate), candidate)
+            for candidate in set(engine.corrections(word))
+            if len(word) >= 4
+        )
+        if nearest and nearest[0][0] <= 2 and nearest[0][1] != word:
+            proposal.append(nearest[0][1])
+            changed = True
+        else:
+            proposal.append(word)
+    if not changed:
+        return ""
+    # Only propose what finds something.
+    clauses = [[(word, text.stems_of(word))] for word in proposal]
+    return " ".join(proposal) if engine.match(clauses, 1) else ""
+
+
+def _tier(labels, words, clauses):
+    """(tier, length of the shortest name that holds every query word): shorter names
+    are closer to what was typed (`chargées de comptes` → *Chargé·e de compte* before
+    *Chargé·e du développement de compte*)."""
+    query = " ".join(words)
+    folded_labels = [text.fold(wording) for wording, _kind in labels]
+    if query in folded_labels:
+        return (0, 0)
+    if any(label.startswith(query) for label in folded_labels):
+        return (1, min(len(label) for label in folded_labels if label.startswith(query)))
+    holding = [len(label.split()) for label in folded_labels if _holds(label.split(), clauses)]
+    if holding:
+        return (2, min(holding))
+    all_words = [w for label in folded_labels for w in label.split()]
+    return (2, 99) if _holds(all_words, clauses) else (3, 0)
+
+
+def _holds(name_words, clauses):
+    """Every clause has an alternative that starts a name word or shares its stem."""
+    name_stems = {stem for word in name_words for stem in text.stems_of(word)}
+    return all(
+        any(
+            any(n.startswith(word) for n in name_words) or bool(stems & name_stems)
+            for word, stems in alternatives
+        )
+        for alternatives in clauses
+    )
+
+
+def _ranked(ids, words, clauses, language, limit):
+    labels = dict(SearchDocument.objects.filter(pk__in=ids).values_list("concept_id", "labels"))
+    position = {concept_id: index for index, concept_id in enumerate(ids)}
+    tiers = {concept_id: _tier(labels.get(concept_id, []), words, clauses) for concept_id in ids}
+    best = sorted(ids, key=lambda concept_id: (*tiers[concept_id], position[concept_id]))[:limit]
+    concepts = Concept.objects.with_texts().in_bulk(best)
+    return [
+        _result(concepts[concept_id], language, words, tiers[concept_id][0])
+        for concept_id in best
+        if concept_id in concepts
+    ]
+
+
+def _result(concept, language, words, tier):
+    texts = concept.texts_by_language()
+    own = texts.get(language)
+    definition = own.definition if own and own.definition else ""
+    if not definition:
+        definition = next(
+            (
+                texts[c].definition
+                for c in content_languages()
+                if c in texts and texts[c].definition
+            ),
+            "",
+        )
+    acronyms = list(own.acronyms) if own else []
+    if not acronyms:
+        acronyms = [a for c in content_languages() if c in texts for a in texts[c].acronyms]
+    return SearchResult(
+        concept=concept,
+        term=concept.display_term(language),
+        untranslated=not (own and own.term),
+        acronyms=acronyms,
+        other_terms=[
+            texts[code].term
+            for code in content_languages()
+            if code != language and code in texts and texts[code].term
+        ],
+        excerpt=text.highlight(_excerpt(definition, words), [w for w in words if len(w) > 1]),
+        tier=tier,
+    )
+
+
+def _excerpt(definition, words):
+    """About EXCERPT_LENGTH characters of the definition, around the first matched word."""
+    flat = " ".join(definition.split())
+    if len(flat) <= EXCERPT_LENGTH:
+        return flat
+    folded_positions = [
+        match.start()
+        for match in text.word_spans(flat)
+        if any(text.fold(match.group()).startswith(w) for w in words if len(w) > 2)
+    ]
+    start = max(0, folded_positions[0] - 60) if folded_positions else 0
+    if start:
+        start = flat.find(" ", start) + 1
+    excerpt = flat[start : start + EXCERPT_LENGTH].rsplit(" ", 1)[0]
+    return ("…" if start else "") + excerpt + "…"

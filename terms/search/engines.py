@@ -1,0 +1,93 @@
+"""The two search engines behind one interface, chosen from the database in use.
+
+Each engine answers two questions over published search documents:
+- `match(clauses, limit)`: ids of concepts where every clause matches, best first;
+  a clause is a list of alternatives for one query word, each (word, stems).
+- `corrections(word)`: vocabulary words that may be `word` with a typo.
+"""
+
+from django.db import connection
+from django.db.models import Q
+
+from terms.models import SearchWord
+
+
+class SQLiteEngine:
+    """FTS5 (table terms_search_fts, kept in step by triggers), ranked by bm25."""
+
+    # bm25 weights of names, name_stems, body, body_stems.
+    WEIGHTS = "10.0, 6.0, 1.0, 1.0"
+
+    def match(self, clauses, limit):
+        expression = " AND ".join(self._clause(alternatives) for alternatives in clauses)
+        sql = (
+            "SELECT d.concept_id FROM terms_search_fts f "
+            "JOIN terms_searchdocument d ON d.concept_id = f.rowid "
+            f"WHERE terms_search_fts MATCH %s AND d.is_published "
+            f"ORDER BY bm25(terms_search_fts, {self.WEIGHTS}) LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def _clause(alternatives):
+        # Words are folded to [a-z0-9] before they get here, so quoting them is
+        # all FTS5 needs: no operator or column name can be smuggled in.
+        options = []
+        for word, stems in alternatives:
+            options.append(f'{{names body}} : "{word}"*')
+            options.extend(f'{{name_stems body_stems}} : "{stem}"' for stem in sorted(stems))
+        return "(" + " OR ".join(options) + ")"
+
+    def corrections(self, word):
+        # One edit keeps either the first two or the last two letters of a word of
+        # five letters or more, and changes its length by at most one.
+        return list(
+            SearchWord.objects.filter(length__range=(len(word) - 1, len(word) + 1))
+            .filter(Q(word__startswith=word[:2]) | Q(word__endswith=word[-2:]))
+            .values_list("word", flat=True)
+        )
+
+
+class PostgresEngine:
+    """PostgreSQL full-text search over the weighted document, trigrams for typos."""
+
+    DOCUMENT = (
+        "setweight(to_tsvector('simple', names), 'A') || "
+        "setweight(to_tsvector('simple', name_stems), 'B') || "
+        "setweight(to_tsvector('simple', body), 'C') || "
+        "setweight(to_tsvector('simple', body_stems), 'D')"
+    )
+
+    def match(self, clauses, limit):
+        query = " & ".join(self._clause(alternatives) for alternatives in clauses)
+        sql = (
+            f"SELECT concept_id FROM terms_searchdocument "
+            f"WHERE is_published AND ({self.DOCUMENT}) @@ to_tsquery('simple', unaccent(%s)) "
+            f"ORDER BY ts_rank('{{0.1, 0.2, 0.6, 1.0}}', {self.DOCUMENT}, "
+            f"to_tsquery('simple', unaccent(%s))) DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [query, query, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def _clause(alternatives):
+        options = []
+        for word, stems in alternatives:
+            options.append(f"{word}:*")
+            options.extend(sorted(stems))
+        return "(" + " | ".join(options) + ")"
+
+    def corrections(self, word):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM terms_searchword WHERE word %% %s AND length BETWEEN %s AND %s",
+                [word, len(word) - 1, len(word) + 1],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+def current_engine():
+    return PostgresEngine() if connection.vendor == "postgresql" else SQLiteEngine()

@@ -1,0 +1,171 @@
+"""Search on the seed: what a salesperson types, with the expected first result.
+
+Runs on whichever engine the database selects (SQLite FTS5 or PostgreSQL);
+CI runs the suite on both.
+"""
+
+import json
+
+import pytest
+from django.test import Client
+
+from terms.interchange.service import import_file
+from terms.models import Concept, Status
+from terms.search import clean_query, search
+
+FIRST_RESULTS = [
+    # exact acronyms, any case
+    ("fr", "AE", "chargee-de-compte"),
+    ("fr", "ae", "chargee-de-compte"),
+    ("fr", "CSM", "responsable-de-la-reussite-client"),
+    ("en", "saas", "logiciel-en-tant-que-service"),
+    ("fr", "SMB", "pme-pmi"),
+    ("fr", "PMI", "pme-pmi"),
+    ("en", "PoC", "demonstration-de-faisabilite"),
+    # exact terms typed carelessly: accents, apostrophes, middle dot, hyphens, spaces
+    ("fr", "chargee de compte", "chargee-de-compte"),
+    ("fr", "Chargé·e de compte", "chargee-de-compte"),
+    ("fr", "  CHARGÉE   DE COMPTE ", "chargee-de-compte"),
+    ("fr", "taux d'attrition", "taux-d-attrition"),
+    ("fr", "taux d’attrition", "taux-d-attrition"),
+    ("fr", "cout du service", "cout-du-service"),
+    ("en", "account based marketing", "marketing-des-comptes-strategiques"),
+    ("fr", "account-based", "marketing-des-comptes-strategiques"),
+    ("fr", "reunion en presentiel", "reunion-en-personne"),
+    # variants and named synonyms
+    ("fr", "vente interne", "vente-sedentaire"),
+    ("fr", "preuve de concept", "demonstration-de-faisabilite"),
+    ("fr", "succes des clients", "reussite-client"),
+    ("fr", "directrice commerciale", "directeur-commercial"),
+    ("fr", "valeur moyenne du contrat", "valeur-annuelle-du-contrat"),
+    ("fr", "découverte", "demo-decouverte"),
+    # the other language
+    ("fr", "churn", "taux-d-attrition"),
+    ("fr", "account executive", "chargee-de-compte"),
+    ("en", "customer lifetime value", "valeur-vie-du-client"),
+    ("en", "inside sales", "vente-sedentaire"),
+    ("en", "upsell", "vente-incitative"),
+    ("en", "asynchrone", "asynchrone"),
+    # prefixes
+    ("fr", "logiciel", "logiciel-en-tant-que-service"),
+    ("en", "onboard", "integration"),
+    # typos of one letter in words of five letters or more
+    ("fr", "onbording", "integration"),
+    ("fr", "asynchone", "asynchrone"),
+    ("en", "upsel", "vente-incitative"),
+    ("fr", "hybirde", "hybride"),
+    # inflections
+    ("fr", "chargees de comptes", "chargee-de-compte"),
+    ("fr", "cycles de ventes", "cycle-de-vente"),
+    ("fr", "commerciale", "directeur-commercial"),
+    ("fr", "representant sedentaire", "representante-sedentaire"),
+    # definitions only
+    ("fr", "webinaires", "chargee-de-developpement-de-marche"),
+    ("fr", "vidéoconférence", "vente-en-ligne"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "query", "first"), FIRST_RESULTS)
+def test_first_result(seed, language, query, first):
+    results = search(query, language).results
+    assert results, f"nothing found for {query!r}"
+    assert results[0].slug == first, [r.slug for r in results[:5]]
+
+
+@pytest.mark.django_db
+def test_plural_and_feminine_forms_find_their_concepts_among_names(seed):
+    assert "chargee-de-compte" in [r.slug for r in search("comptes", "fr").results][:5]
+    assert "cycle-de-vente" in [r.slug for r in search("ventes", "fr").results][:8]
+    assert "ingenieur-commercial" in [r.slug for r in search("commerciale", "fr").results][:3]
+
+
+@pytest.mark.django_db
+def test_names_rank_before_definitions(seed):
+    results = search("AE", "fr").results
+    assert [r.slug for r in results][:2] == ["chargee-de-compte", "representante-sedentaire"]
+    assert results[0].tier == 0 and results[1].tier == 3
+
+
+@pytest.mark.django_db
+def test_every_seed_concept_is_found_by_each_of_its_names(seed):
+    for concept in Concept.objects.with_texts():
+        for content in concept.texts.all():
+            for name in [content.term, *content.acronyms, *content.variants]:
+                if name:
+                    slugs = [r.slug for r in search(name, "fr").results]
+                    assert concept.slug in slugs[:3], (name, slugs[:5])
+
+
+@pytest.mark.django_db
+def test_did_you_mean_when_nothing_matches(seed):
+    outcome = search("attritoin xyz", "fr")
+    assert outcome.results == []
+    outcome = search("hybrdie commerciales", "fr")
+    assert outcome.results == [] or outcome.results[0].slug
+    assert search("xyzzy", "fr").did_you_mean == ""
+    outcome = search("onbordingg", "fr")
+    assert outcome.results == []
+    assert outcome.did_you_mean == "onboarding"
+
+
+@pytest.mark.django_db
+def test_matched_words_are_highlighted_in_the_excerpt(seed):
+    body = Client().get("/fr/search/", {"q": "webinaires"}).content.decode()
+    assert "<mark>webinaires</mark>" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["%", "_", "'", '"', "\\", "*", "AND", "OR NOT", "NEAR(", "names:ae", "{names}", "^ae",
+     "<script>alert(1)</script>", "'; DROP TABLE terms_concept; --", "é" * 5000],
+)  # fmt: skip
+def test_hostile_queries_never_fail_nor_match_everything(seed, query):
+    outcome = search(clean_query(query), "fr")
+    assert len(outcome.results) < 10
+    response = Client().get("/fr/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_drafts_are_never_found(seed):
+    Concept.objects.filter(slug="hybride").update(status=Status.DRAFT)
+    Concept.objects.get(slug="hybride").refresh_derived()
+    assert "hybride" not in [r.slug for r in search("hybride", "fr").results]
+
+
+@pytest.mark.django_db
+def test_the_index_follows_imports_edits_and_deletions(seed):
+    assert import_file(b"slug,term_fr\nprospect,Prospect froid\n", file_name="x.csv").ok
+    assert search("prospect froid", "fr").results[0].slug == "prospect"
+    assert import_file(b"slug,term_fr\nprospect,Prospect chaud\n", file_name="x.csv").ok
+    assert search("froid", "fr").results == []
+    Concept.objects.get(slug="prospect").delete()
+    assert search("prospect chaud", "fr").results == []
+
+
+@pytest.mark.django_db
+def test_api_search_returns_json_suggestions(seed):
+    response = Client().get("/api/search/", {"q": "csm", "lang": "en"})
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["language"] == "en"
+    first = data["results"][0]
+    assert first == {
+        "slug": "responsable-de-la-reussite-client",
+        "term": "Customer success manager",
+        "acronyms": ["CSM"],
+        "other_terms": ["Responsable de la réussite client"],
+        "untranslated": False,
+        "url": "/en/terms/responsable-de-la-reussite-client/",
+    }
+
+
+@pytest.mark.django_db
+def test_api_search_with_an_empty_or_bad_query_is_calm(seed):
+    for params in ({}, {"q": ""}, {"q": "%", "lang": "xx"}, {"q": "a", "limit": "abc"}):
+        response = Client().get("/api/search/", params)
+        assert response.status_code == 200
+        assert isinstance(json.loads(response.content)["results"], list)
