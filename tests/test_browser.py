@@ -82,3 +82,33 @@ def test_search_form_works_without_javascript(live_seed, browser):
     page.wait_for_url("**/fr/search/?q=onboarding")
     assert page.locator(".result a").first.inner_text() == "Intégration"
     context.close()
+
+
+def test_suggestions_while_typing_are_a_keyboard_combobox(live_seed, page):
+    errors = console_errors(page)
+    page.goto(live_seed.url + "/fr/")
+    box = page.get_by_role("combobox", name="Rechercher dans le glossaire")
+    box.press_sequentially("csm", delay=30)
+    listbox = page.get_by_role("listbox")
+    listbox.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    first = listbox.get_by_role("option").first
+    assert first.inner_text().startswith("Responsable de la réussite client")
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    box.press("Enter")
+    page.wait_for_url("**/fr/terms/responsable-de-la-reussite-client/")
+    assert errors == []
+
+
+def test_escape_closes_the_suggestions_and_enter_submits_the_form(live_seed, page):
+    page.goto(live_seed.url + "/en/")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("vente", delay=30)
+    page.get_by_role("listbox").wait_for()
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")
+    page.wait_for_url("**/en/search/?q=vente")
+    assert page.locator(".result").count() >= 4
