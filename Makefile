@@ -18,6 +18,9 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
+	# SchXslt (MIT), shipped inside dcclib, compiles the TBX-Basic Schematron rules for
+	# saxonche; only its XSLT files are used, so none of dcclib's dependencies.
+	$(BIN)/pip install --quiet --no-deps dcclib==0.4.0
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

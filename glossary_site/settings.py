@@ -57,6 +57,10 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 GLOSSARY_REQUIRE_LOGIN = envbool("GLOSSARY_REQUIRE_LOGIN", False)
+GLOSSARY_TITLE = os.environ.get("GLOSSARY_TITLE", "Glossaire des ventes")
+# Where readers reach the site: the base of the stable concept IRIs in SKOS
+# exports made from the command line (downloads from the site use the request).
+GLOSSARY_BASE_URL = os.environ.get("GLOSSARY_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "terms.middleware.RequireLoginMiddleware",
+    "terms.middleware.ContentSecurityPolicyMiddleware",
+    "terms.middleware.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "glossary_site.urls"
@@ -164,6 +170,18 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# One cache per process by default; REDIS_URL shares it between app servers
+# (the login throttle counts failures there).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Uploads: spreadsheets of a few thousand rows are well under this.
 GLOSSARY_MAX_UPLOAD_BYTES = envint("GLOSSARY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

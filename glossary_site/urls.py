@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/search/", api.search, name="api-search"),
+    path("exports/glossary.<str:extension>", views.download, name="download"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,6 +1,7 @@
 """The editors' admin: concepts with each language's content inline, import and export."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from import_export.formats import base_formats
 from terms import text
 from terms.interchange.formats import UnreadableFile, read_dataset, write_dataset
 from terms.interchange.resource import ConceptResource
+from terms.interchange.tbx import read_tbx, write_tbx
 from terms.mentions import refresh_after_change, wordings_of
 from terms.models import Concept, ConceptText, Status, content_languages
 
@@ -56,8 +58,6 @@ class ConceptTextForm(forms.ModelForm):
 
 
 def _language_choices():
-    from django.conf import settings
-
     return settings.LANGUAGES
 
 
@@ -109,8 +109,6 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
-        from django.conf import settings
-
         return [
             (code, _("No term in %(language)s") % {"language": name})
             for code, name in settings.LANGUAGES
@@ -160,10 +158,41 @@ class LenientJSON(base_formats.JSON):
         return write_dataset(dataset, "json")
 
 
+class TBX(base_formats.Format):
+    """TBX-Basic, for CAT tools: exports what the admin selects, imports v3 and v2 files."""
+
+    def get_title(self):
+        return "tbx"
+
+    def create_dataset(self, in_stream):
+        return read_tbx(in_stream)
+
+    def export_data(self, dataset, **kwargs):
+        return write_tbx(dataset, title=settings.GLOSSARY_TITLE)
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def get_extension(self):
+        return "tbx"
+
+    def get_content_type(self):
+        return "application/x-tbx+xml"
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return True
+
+
 @admin.register(Concept)
 class ConceptAdmin(ImportExportModelAdmin):
     resource_classes = [ConceptResource]
-    formats = [SniffingCSV, SafeXLSX, LenientJSON]
+    formats = [SniffingCSV, SafeXLSX, LenientJSON, TBX]
     import_error_display = ("message",)
     inlines = [ConceptTextInline]
     list_display = ["slug", "status", "updated_at"]

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_safe
 
 from terms import index as glossary_index
 from terms import search as glossary_search
+from terms.interchange.formats import CONTENT_TYPES
+from terms.interchange.service import export_file
 from terms.models import Concept, content_languages
 
 
@@ -67,3 +69,18 @@ def search(request):
 
 def _is_editor(user):
     return user.is_authenticated and user.has_perm("terms.change_concept")
+
+
+DOWNLOADS = {"tbx": "tbx", "ttl": "skos"}
+
+
+@require_safe
+def download(request, extension):
+    """The published glossary as TBX-Basic or SKOS, for a reader's own tools."""
+    file_format = DOWNLOADS.get(extension)
+    if file_format is None:
+        raise Http404("No such export")
+    data = export_file(file_format, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="glossary.{extension}"'
+    return response

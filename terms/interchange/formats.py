@@ -18,11 +18,17 @@ import zipfile
 import tablib
 
 FORMATS = ("csv", "xlsx", "json")
+# Standard formats, read and written by terms.interchange.tbx and .skos.
+IMPORT_FORMATS = (*FORMATS, "tbx")
+EXPORT_FORMATS = (*FORMATS, "tbx", "skos")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "tbx": "application/x-tbx+xml",
+    "skos": "text/turtle; charset=utf-8",
 }
+EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "tbx": "tbx", "skos": "ttl"}
 # A leading character that makes Excel or LibreOffice evaluate a cell.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,11 +42,13 @@ def guess_format(file_name, data):
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    if extension in FORMATS:
+    if extension in IMPORT_FORMATS:
         return extension
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"[", b"{"):
         return "json"
+    if stripped[:1] == b"<":
+        return "tbx"
     return "csv"
 
 

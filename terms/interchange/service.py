@@ -6,11 +6,14 @@ nothing; `export_file` writes the whole glossary in one of the formats.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from import_export.results import RowResult
 
 from terms.interchange.formats import UnreadableFile, guess_format, read_dataset, write_dataset
 from terms.interchange.resource import ConceptResource
+from terms.interchange.skos import write_skos
+from terms.interchange.tbx import read_tbx, write_tbx
 from terms.models import Concept
 
 
@@ -45,7 +48,7 @@ def import_file(data, *, file_name="", file_format=None, dry_run=False):
     """Import the bytes of a CSV, XLSX or JSON file; nothing is written unless all is valid."""
     file_format = file_format or guess_format(file_name, data)
     try:
-        dataset = read_dataset(data, file_format)
+        dataset = read_tbx(data) if file_format == "tbx" else read_dataset(data, file_format)
     except UnreadableFile as error:
         return ImportReport(dry_run=dry_run, problems=[str(error)])
     return import_dataset(dataset, dry_run=dry_run, file_name=file_name)
@@ -98,6 +101,20 @@ def export_dataset(queryset=None):
     return ConceptResource().export(queryset)
 
 
-def export_file(file_format, queryset=None):
-    """The glossary (or `queryset`) as bytes in `file_format`."""
+def export_file(file_format, queryset=None, *, base_url=None):
+    """The glossary (or `queryset`) as bytes in `file_format`.
+
+    Spreadsheets carry every concept with its status; TBX and SKOS have no
+    notion of a draft and go to outside tools, so they carry published ones only.
+    """
+    if file_format in ("tbx", "skos"):
+        queryset = (queryset if queryset is not None else Concept.objects.all()).published()
+        dataset = export_dataset(queryset)
+        if file_format == "tbx":
+            return write_tbx(dataset, title=settings.GLOSSARY_TITLE)
+        return write_skos(
+            dataset,
+            base_url=(base_url or settings.GLOSSARY_BASE_URL).rstrip("/"),
+            title=settings.GLOSSARY_TITLE,
+        )
     return write_dataset(export_dataset(queryset), file_format)

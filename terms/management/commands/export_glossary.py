@@ -2,18 +2,20 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from terms.interchange.formats import FORMATS
+from terms.interchange.formats import EXPORT_FORMATS
 from terms.interchange.service import export_file
 
 
 class Command(BaseCommand):
     help = (
-        "Exports every concept, drafts included, in the glossary's columns "
-        "to a file or to standard output."
+        "Exports every concept, drafts included, in the glossary's columns (csv, xlsx, json), "
+        "or the published concepts as TBX-Basic or SKOS Turtle, to a file or to standard output."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=FORMATS, default="csv", help="Output format.")
+        parser.add_argument(
+            "--format", choices=EXPORT_FORMATS, default="csv", help="Output format."
+        )
         parser.add_argument("--output", help="File to write; standard output when omitted.")
 
     def handle(self, *args, **options):

@@ -4,13 +4,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from terms.interchange.formats import FORMATS
+from terms.interchange.formats import IMPORT_FORMATS
 from terms.interchange.service import import_file
 
 
 class Command(BaseCommand):
     help = (
-        "Imports concepts from a CSV, XLSX or JSON file in the glossary's columns. "
+        "Imports concepts from a CSV, XLSX or JSON file in the glossary's columns, or a TBX file. "
         "All or nothing: if any row is invalid, nothing is written and every problem is listed. "
         "With --dry-run, shows what would change without writing anything."
     )
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--format",
-            choices=FORMATS,
+            choices=IMPORT_FORMATS,
             help="The file's format, when its extension does not say it.",
         )
 

@@ -1,0 +1,67 @@
+"""Security by default: headers, intranet mode, login throttling, hostile input."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.conftest import make_concept
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_reader_pages_forbid_inline_scripts_and_framing(seed):
+    response = Client().get("/fr/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_intranet_mode_requires_sign_in_for_pages_and_api(settings, seed, editor):
+    settings.GLOSSARY_REQUIRE_LOGIN = True
+    client = Client()
+    for url in ("/fr/", "/fr/terms/hybride/", "/fr/search/?q=ae", "/api/search/?q=ae"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert client.get("/healthz").status_code == 200
+    client.force_login(editor)
+    assert client.get("/fr/terms/hybride/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_login_is_throttled_after_repeated_failures(editor):
+    client = Client()
+    for _ in range(5):
+        response = client.post("/admin/login/", {"username": "edith", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post("/admin/login/", {"username": "edith", "password": "pw"})
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_user_text_is_escaped_on_every_page():
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    make_concept(
+        "xss",
+        fr=f"Terme {attack}",
+        en=f"Term {attack}",
+        acronyms_fr=[f"AC{attack}"],
+        variants_fr=[f"Variante {attack}"],
+        definition_fr=f"Définition {attack}",
+    )
+    client = Client()
+    for url in ("/fr/", "/fr/letters/T/", "/fr/letters/V/", "/fr/terms/xss/", "/en/terms/xss/",
+                "/fr/search/?q=terme"):  # fmt: skip
+        body = client.get(url).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body, url
+    # JSON is data, never rendered as HTML: served as JSON, never sniffed.
+    response = client.get("/api/search/?q=terme")
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -1,0 +1,145 @@
+"""SKOS: the glossary as a Turtle concept scheme that RDF tools read back whole."""
+
+from collections import Counter
+
+import pytest
+import tablib
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from terms.interchange.resource import interchange_columns
+from terms.interchange.service import export_dataset
+from terms.interchange.skos import concept_iri, write_skos
+
+BASE = "https://glossary.example.com"
+
+
+def concept(slug):
+    return URIRef(f"{BASE}/fr/terms/{slug}/")
+
+
+@pytest.fixture
+def seed_graph(seed):
+    turtle = write_skos(export_dataset(), base_url=BASE, title="Glossaire des ventes")
+    return Graph().parse(data=turtle, format="turtle")
+
+
+def dataset_of(*rows):
+    dataset = tablib.Dataset(headers=interchange_columns())
+    for row in rows:
+        dataset.append([row.get(column, "") for column in interchange_columns()])
+    return dataset
+
+
+@pytest.mark.django_db
+def test_the_seed_is_one_titled_scheme_with_39_concepts_in_it(seed_graph):
+    scheme = URIRef(f"{BASE}/")
+    assert list(seed_graph.subjects(RDF.type, SKOS.ConceptScheme)) == [scheme]
+    assert seed_graph.value(scheme, DCTERMS.title) == Literal("Glossaire des ventes")
+    concepts = set(seed_graph.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) == 39
+    assert all((c, SKOS.inScheme, scheme) in seed_graph for c in concepts)
+    assert set(seed_graph.objects(scheme, SKOS.hasTopConcept)) == concepts
+
+
+@pytest.mark.django_db
+def test_a_concept_is_its_french_page_with_labels_and_definitions_per_language(seed_graph):
+    account = concept("chargee-de-compte")
+    assert set(seed_graph.objects(account, SKOS.prefLabel)) == {
+        Literal("Chargé·e de compte", lang="fr"),
+        Literal("Account executive", lang="en"),
+    }
+    assert set(seed_graph.objects(account, SKOS.altLabel)) == {Literal("AE", lang="en")}
+    (definition,) = seed_graph.objects(account, SKOS.definition)
+    assert definition.language == "fr"
+    assert definition.startswith("Les AE se concentrent")
+    assert seed_graph.value(account, SKOS.notation) == Literal("chargee-de-compte")
+
+
+@pytest.mark.django_db
+def test_acronyms_and_variants_are_alternative_labels(seed_graph):
+    pme = concept("pme-pmi")
+    assert set(seed_graph.objects(pme, SKOS.altLabel)) == {
+        Literal("PME", lang="fr"),
+        Literal("PMI", lang="fr"),
+        Literal("SMB", lang="en"),  # an English acronym without an English term
+    }
+    assert {label.language for label in seed_graph.objects(pme, SKOS.prefLabel)} == {"fr"}
+    value = concept("valeur-annuelle-du-contrat")
+    assert Literal("Average contract value", lang="en") in set(
+        seed_graph.objects(value, SKOS.altLabel)
+    )
+
+
+@pytest.mark.django_db
+def test_see_also_links_are_related_concepts(seed_graph):
+    assert (concept("interaction-indirecte"), SKOS.related, concept("asynchrone")) in seed_graph
+    assert len(list(seed_graph.triples((None, SKOS.related, None)))) == 1
+
+
+@pytest.mark.django_db
+def test_labels_keep_skos_integrity(seed_graph):
+    for subject in seed_graph.subjects(RDF.type, SKOS.Concept):
+        preferred = list(seed_graph.objects(subject, SKOS.prefLabel))
+        # S14: at most one prefLabel per language.
+        assert max(Counter(label.language for label in preferred).values()) == 1, subject
+        # S13: no label both preferred and alternative.
+        assert not set(preferred) & set(seed_graph.objects(subject, SKOS.altLabel)), subject
+
+
+def test_hostile_text_round_trips_through_turtle():
+    nasty = 'Il a dit "bonjour" \'là\' """ \\ fin\nligne <script>alert(1)</script> é·'
+    definition = 'Paragraphe """triple""".\n\n<b>gras</b> & "guillemets" \\n littéral'
+    turtle = write_skos(
+        dataset_of(
+            {
+                "slug": "nasty",
+                "status": "published",
+                "term_fr": 'Terme « piégé » "',
+                "variants_fr": nasty.replace("\n", " "),
+                "definition_fr": definition,
+                "term_en": 'Quote " and """ triple',
+            }
+        ),
+        base_url=BASE + "/",
+        title='Titre "cité"\n',
+    )
+    graph = Graph().parse(data=turtle, format="turtle")
+    subject = concept("nasty")
+    assert set(graph.objects(subject, SKOS.prefLabel)) == {
+        Literal('Terme « piégé » "', lang="fr"),
+        Literal('Quote " and """ triple', lang="en"),
+    }
+    assert set(graph.objects(subject, SKOS.altLabel)) == {
+        Literal(nasty.replace("\n", " "), lang="fr")
+    }
+    assert graph.value(subject, SKOS.definition) == Literal(definition, lang="fr")
+    assert graph.value(URIRef(f"{BASE}/"), DCTERMS.title) == Literal('Titre "cité"\n')
+
+
+def test_links_to_concepts_outside_the_export_and_to_itself_are_left_out():
+    turtle = write_skos(
+        dataset_of(
+            {"slug": "a", "term_fr": "A", "see_also": "b | missing | a"},
+            {"slug": "b", "term_fr": "B"},
+        ),
+        base_url=BASE,
+    )
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert set(graph.triples((None, SKOS.related, None))) == {
+        (concept("a"), SKOS.related, concept("b"))
+    }
+
+
+def test_a_label_that_is_also_the_term_is_not_an_alternative_label():
+    turtle = write_skos(
+        dataset_of({"slug": "crm", "term_fr": "CRM", "acronyms_fr": "CRM | GRC"}), base_url=BASE
+    )
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert set(graph.objects(concept("crm"), SKOS.altLabel)) == {Literal("GRC", lang="fr")}
+
+
+def test_concept_iris_are_the_public_term_pages():
+    assert concept_iri(BASE + "/", "fr", "taux-d-attrition") == URIRef(
+        f"{BASE}/fr/terms/taux-d-attrition/"
+    )

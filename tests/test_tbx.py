@@ -1,0 +1,493 @@
+"""TBX: the export validates against the official TBX-Basic schemas, and TBX files import.
+
+The official schemas and samples live in the shared reference folder beside the
+repository (`../shared/reference/tbx/`), which is not part of it: the tests
+that need them skip when it is absent. The TBX-Basic DCA Schematron is XSLT 2,
+which lxml cannot run: SaxonC-HE (`saxonche`) runs it, compiled to XSLT by
+SchXslt 1.9.5 (MIT), which the `dcclib==0.4.0` wheel on PyPI ships. Only its
+XSLT files are used, so it is installed without its dependencies:
+`pip install --no-deps dcclib==0.4.0`.
+"""
+
+import importlib.util
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import tablib
+from lxml import etree
+
+from terms.interchange.formats import UnreadableFile, read_dataset
+from terms.interchange.resource import interchange_columns
+from terms.interchange.service import export_dataset, import_dataset
+from terms.interchange.tbx import id_for_slug, read_tbx, slug_for_id, write_tbx
+from terms.models import Concept
+
+DATA = Path(__file__).resolve().parent / "data" / "tbx"
+REFERENCE_PLACES = (
+    Path(__file__).resolve().parents[2] / "shared" / "reference",
+    Path("/work/shared/reference"),
+)
+TBX = "{urn:iso:std:iso:30042:ed-2}"
+NS = {"tbx": "urn:iso:std:iso:30042:ed-2"}
+SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+SCHXSLT_PACKAGE = "dcclib==0.4.0"
+
+
+# -- the official schemas -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reference():
+    for place in REFERENCE_PLACES:
+        if (place / "tbx" / "schemas").is_dir():
+            return place
+    pytest.skip("The TBX reference files (shared/reference/tbx/) are not on this machine.")
+
+
+@pytest.fixture(scope="module")
+def core_rng(reference):
+    """The TBX v3 core structure, which lxml validates as RELAX NG."""
+    return etree.RelaxNG(etree.parse(str(reference / "tbx" / "schemas" / "TBXcoreStructV03.rng")))
+
+
+def schxslt_pipeline():
+    """SchXslt's one-step pipeline (include, expand, compile to an SVRL-reporting XSLT)."""
+    # find_spec locates the package without importing it (nor needing its dependencies).
+    spec = importlib.util.find_spec("dcclib")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail(
+            f"SchXslt is missing: run `pip install --no-deps {SCHXSLT_PACKAGE}` "
+            "(its wheel ships SchXslt 1.9.5, the Schematron compiler these tests use)."
+        )
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return package / "validation" / "schema" / "schxslt" / "pipeline-for-svrl.xsl"
+
+
+@pytest.fixture(scope="module")
+def dca_schematron(reference):
+    """A function giving the failed assertions of TBX-Basic_DCA.sch on a document's bytes."""
+    saxonche = pytest.importorskip(
+        "saxonche", reason="SaxonC-HE (saxonche) is needed to run the XSLT 2 Schematron."
+    )
+    processor = saxonche.PySaxonProcessor(license=False)
+    xslt = processor.new_xslt30_processor()
+    compiler = xslt.compile_stylesheet(stylesheet_file=str(schxslt_pipeline()))
+    schema = reference / "tbx" / "schemas" / "TBX-Basic_DCA.sch"
+    validator = xslt.compile_stylesheet(
+        stylesheet_text=compiler.transform_to_string(source_file=str(schema))
+    )
+
+    def failed_assertions(document):
+        # Saxon takes the text without its byte order mark.
+        node = processor.parse_xml(xml_text=document.decode("utf-8-sig"))
+        report = etree.fromstring(validator.transform_to_string(xdm_node=node).encode("utf-8"))
+        return [
+            f"{failure.get('location')}: {' '.join(''.join(failure.itertext()).split())}"
+            for failure in report.iter(f"{SVRL}failed-assert")
+        ]
+
+    return failed_assertions
+
+
+def test_the_checks_pass_the_official_valid_sample_and_catch_the_bad_one(
+    reference, core_rng, dca_schematron
+):
+    valid = (reference / "tbx" / "samples" / "Example_Astronomy_DCA_VALID.tbx").read_bytes()
+    bad = (reference / "tbx" / "samples" / "basic_bad.tbx").read_bytes()
+    assert core_rng.validate(etree.fromstring(valid)), core_rng.error_log
+    assert dca_schematron(valid) == []
+    failures = dca_schematron(bad)
+    assert any("/definition/ may only appear at level(s)" in f for f in failures)
+    assert any("/partOfSpeech/ type may be" in f for f in failures)
+
+
+@pytest.mark.django_db
+def test_the_seed_exported_as_tbx_has_a_valid_core_structure(seed, core_rng):
+    document = write_tbx(export_dataset(), title="Glossaire des ventes")
+    assert core_rng.validate(etree.fromstring(document)), core_rng.error_log
+
+
+@pytest.mark.django_db
+def test_the_seed_exported_as_tbx_passes_the_tbx_basic_dca_schematron(seed, dca_schematron):
+    assert dca_schematron(write_tbx(export_dataset())) == []
+
+
+def awkward_dataset():
+    """Rows that push the writer: a slug an XML ID cannot be, a definition without a term,
+    a link to a concept outside the file, markup and quotes, two paragraphs."""
+    dataset = tablib.Dataset(headers=interchange_columns())
+    rows = [
+        {
+            "slug": "3d-printing",
+            "term_fr": 'Impression <3D> & "co" ]]>',
+            "definition_fr": "Premier paragraphe.\nLigne deux.\n\nSecond <script>x</script>.",
+            "definition_en": "A definition with no English term.",
+            "see_also": "_interne | absent-from-this-file",
+        },
+        {
+            "slug": "_interne",
+            "term_fr": "Interne",
+            "acronyms_en": "INT",
+            "see_also": "3d-printing",
+        },
+    ]
+    for row in rows:
+        dataset.append(
+            [
+                row.get(column, "published" if column == "status" else "")
+                for column in interchange_columns()
+            ]
+        )
+    return dataset
+
+
+def test_awkward_rows_still_give_a_valid_document(core_rng, dca_schematron):
+    document = write_tbx(awkward_dataset())
+    assert core_rng.validate(etree.fromstring(document)), core_rng.error_log
+    assert dca_schematron(document) == []
+
+
+# -- what the export says -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_export_declares_tbx_basic_dca_and_the_schemas_to_check_it_with(seed):
+    document = write_tbx(export_dataset(), title="Glossaire des ventes")
+    root = etree.fromstring(document)
+    assert root.tag == f"{TBX}tbx"
+    assert (root.get("type"), root.get("style")) == ("TBX-Basic", "dca")
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    assert root.findtext(".//tbx:titleStmt/tbx:title", namespaces=NS) == "Glossaire des ventes"
+    models = [pi.text for pi in root.itersiblings(preceding=True)]
+    assert any("TBXcoreStructV03.rng" in text for text in models)
+    assert any("TBX-Basic_DCA.sch" in text for text in models)
+    assert len(root.findall(".//tbx:conceptEntry", NS)) == 39
+
+
+@pytest.mark.django_db
+def test_terms_acronyms_variants_definitions_and_links_have_their_tbx_basic_form(seed):
+    root = etree.fromstring(write_tbx(export_dataset()))
+
+    def entry(slug):
+        return root.find(f".//tbx:conceptEntry[@id='{slug}']", NS)
+
+    def term_notes(entry, language):
+        (section,) = entry.xpath(f"tbx:langSec[@xml:lang='{language}']", namespaces=NS)
+        return [
+            (
+                term_sec.findtext("tbx:term", namespaces=NS),
+                term_sec.findtext("tbx:termNote[@type='termType']", namespaces=NS),
+                term_sec.findtext("tbx:termNote[@type='administrativeStatus']", namespaces=NS),
+            )
+            for term_sec in section.findall("tbx:termSec", NS)
+        ]
+
+    account = entry("chargee-de-compte")
+    assert term_notes(account, "en") == [
+        ("Account executive", "fullForm", "preferredTerm-admn-sts"),
+        ("AE", "acronym", "admittedTerm-admn-sts"),
+    ]
+    (definition,) = account.xpath(
+        "tbx:langSec[@xml:lang='fr']/tbx:descrip[@type='definition']/text()", namespaces=NS
+    )
+    assert definition.startswith("Les AE se concentrent")
+    assert term_notes(entry("reussite-client"), "fr") == [
+        ("Réussite client", "fullForm", "preferredTerm-admn-sts"),
+        ("Succès des clients", "variant", "admittedTerm-admn-sts"),
+    ]
+    # An English acronym without an English term still has its langSec.
+    assert term_notes(entry("pme-pmi"), "en") == [("SMB", "acronym", "admittedTerm-admn-sts")]
+    link = entry("interaction-indirecte").find("tbx:ref", NS)
+    assert (link.get("type"), link.get("target"), link.text) == (
+        "crossReference",
+        "asynchrone",
+        "Asynchrone",
+    )
+
+
+# -- round trip -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_seed_exported_and_read_back_gives_the_same_rows_and_imports_unchanged(seed):
+    exported = export_dataset()
+    read_back = read_tbx(write_tbx(exported))
+    assert read_back.headers == exported.headers
+    assert list(read_back.dict) == list(exported.dict)
+    report = import_dataset(read_back, dry_run=True)
+    assert report.ok, report.problems
+    assert (report.new, report.updated, report.unchanged) == (0, 0, 39)
+
+
+def test_awkward_rows_read_back_as_written_less_the_link_outside_the_file():
+    rows = list(read_tbx(write_tbx(awkward_dataset())).dict)
+    expected = list(awkward_dataset().dict)
+    expected[0]["see_also"] = "_interne"
+    assert rows == expected
+
+
+@pytest.mark.parametrize("slug", ["churn", "3d-printing", "-x", "_interne", "__x", "a_b-9"])
+def test_every_slug_has_an_xml_id_that_gives_it_back(slug):
+    xml_id = id_for_slug(slug)
+    assert xml_id[0].isalpha() or xml_id[0] == "_"
+    assert slug_for_id(xml_id) == slug
+
+
+def test_an_id_that_is_not_a_slug_gives_no_slug():
+    assert slug_for_id("vít_pelčák-0") == ""
+    assert slug_for_id("x" * 101) == ""
+    assert slug_for_id("") == ""
+
+
+def test_a_row_without_a_slug_cannot_be_written():
+    dataset = tablib.Dataset(headers=interchange_columns())
+    dataset.append(["", "published", "Terme", *[""] * (len(interchange_columns()) - 3)])
+    with pytest.raises(ValueError, match="Row 2 has no slug"):
+        write_tbx(dataset)
+
+
+# -- reading other tools' files ---------------------------------------------------------
+
+
+def rows_by_term(dataset):
+    return {row["term_fr"]: row for row in dataset.dict}
+
+
+def only_filled(row):
+    return {column: value for column, value in row.items() if value}
+
+
+def test_a_tbx_v3_file_maps_terms_statuses_types_definitions_and_links():
+    rows = rows_by_term(read_tbx((DATA / "v3-basic.tbx").read_bytes()))
+    assert only_filled(rows["Prospection"]) == {
+        "slug": "prospection",
+        "status": "published",
+        "term_fr": "Prospection",
+        "variants_fr": "Démarchage",
+        # At concept level without xml:lang: the file's language (fr-FR); the
+        # line break that only indents the file is a space.
+        "definition_fr": "Recherche de nouveaux clients.",
+        "term_en": "Prospecting",
+        "acronyms_en": "SDR",
+        "variants_en": "Lead gen",
+        "definition_en": "Looking for new customers.\n\nDone by SDRs.",
+        "see_also": "appel-a-froid",
+    }
+    assert only_filled(rows["Appel à froid"]) == {
+        "slug": "appel-a-froid",
+        "status": "published",
+        "term_fr": "Appel à froid",
+        "term_en": "Cold calling",
+        "acronyms_en": "CC",
+        # The second link points at an entry whose id is no slug: it gets the
+        # slug the importer derives from that entry's term.
+        "see_also": "prospection | pipeline",
+    }
+    # No French term: the English one stands in so that the row imports.
+    assert only_filled(rows["Pipeline"]) == {
+        "status": "published",
+        "term_fr": "Pipeline",
+        "term_en": "Pipeline",
+    }
+
+
+@pytest.mark.django_db
+def test_a_tbx_with_a_language_the_glossary_lacks_is_imported_without_it():
+    dataset = read_tbx((DATA / "v3-basic.tbx").read_bytes())
+    assert len(dataset) == 3  # the entry only in German is left out
+    assert not any("Akquise" in cell or "Kunden" in cell for row in dataset for cell in row)
+    report = import_dataset(dataset, file_name="v3-basic.tbx")
+    assert report.ok, report.problems
+    assert report.new == 3
+    assert sorted(Concept.objects.values_list("slug", flat=True)) == [
+        "appel-a-froid",
+        "pipeline",
+        "prospection",
+    ]
+    linked = Concept.objects.get(slug="appel-a-froid").see_also.values_list("slug", flat=True)
+    assert sorted(linked) == ["pipeline", "prospection"]
+
+
+@pytest.mark.django_db
+def test_a_tbx_v2_martif_file_reads_and_imports():
+    dataset = read_tbx((DATA / "v2-martif.tbx").read_bytes())
+    rows = rows_by_term(dataset)
+    assert set(rows) == {"Vente incitative", "Cross-sell", "Churn rate"}  # the empty entry is not
+    assert only_filled(rows["Vente incitative"]) == {
+        "slug": "upsell",
+        "status": "published",
+        "term_fr": "Vente incitative",
+        "variants_fr": "Montée en gamme",
+        "term_en": "Upsell",
+        "definition_en": "Selling a higher tier.",
+    }
+    assert only_filled(rows["Cross-sell"]) == {
+        "slug": "cross-sell",
+        "status": "published",
+        "term_fr": "Cross-sell",
+        "term_en": "Cross-sell",
+        "definition_en": "Selling R&D extras.",
+        "see_also": "upsell",  # the link names the term's id, inside the upsell entry
+    }
+    assert rows["Churn rate"]["slug"] == ""
+    report = import_dataset(dataset, file_name="v2-martif.tbx")
+    assert report.ok, report.problems
+    assert report.new == 3
+    assert Concept.objects.filter(slug="churn-rate").exists()
+
+
+SAMPLES = [
+    # (file under shared/reference, concepts with a French or English term)
+    ("glossary-samples/weblate/terms.tbx", 164),
+    ("glossary-samples/weblate/cs.tbx", 4),
+    ("glossary-samples/weblate/fr-extended-metadata.tbx", 3),
+    ("glossary-samples/translate-toolkit/test_administrative_status_and_translation_needed.tbx", 2),
+    ("tbx/samples/Example_Astronomy_DCA_VALID.tbx", 39),  # 6 more are only in Zulu
+    ("tbx/samples/Example_Astronomy_DCT_VALID.tbx", 39),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "concepts"), SAMPLES)
+def test_tbx_files_from_other_tools_read_and_import(reference, name, concepts):
+    path = reference / name
+    dataset = read_tbx(path.read_bytes())
+    assert len(dataset) == concepts
+    report = import_dataset(dataset, file_name=path.name)
+    assert report.ok, report.problems[:5]
+    assert report.new == concepts
+
+
+def test_weblate_metadata_gives_both_languages_and_the_entry_definition(reference):
+    path = reference / "glossary-samples" / "weblate" / "fr-extended-metadata.tbx"
+    rows = {row["slug"]: row for row in read_tbx(path.read_bytes()).dict}
+    # "obsolete" is the only term each language has: still the best name for it.
+    assert (rows["e001"]["term_fr"], rows["e001"]["term_en"]) == ("bus de données", "data bus")
+    assert rows["e001"]["definition_en"] == "Superseded but still found in older manuals."
+    assert (rows["e003"]["term_fr"], rows["e003"]["term_en"]) == ("boîte combinée", "combo box")
+
+
+def test_lokalize_glossary_merges_language_sets_and_decodes_entities(reference):
+    path = reference / "glossary-samples" / "weblate" / "terms.tbx"
+    rows = {row["term_en"]: row for row in read_tbx(path.read_bytes()).dict}
+    assert "&About" in rows
+    assert rows["bug tracker"]["variants_en"] == "bugtracker"
+    # `vít_pelčák-12` is no slug (the importer derives one), `petr_kovar-0` is.
+    assert (rows["backend"]["slug"], rows["branch"]["slug"]) == ("", "petr_kovar-0")
+
+
+def test_the_dct_style_sample_reads_like_the_dca_one(reference):
+    samples = reference / "tbx" / "samples"
+    dca = read_tbx((samples / "Example_Astronomy_DCA_VALID.tbx").read_bytes())
+    dct = read_tbx((samples / "Example_Astronomy_DCT_VALID.tbx").read_bytes())
+    assert list(dct.dict) == list(dca.dict)
+    first = next(iter(dca.dict))
+    assert (first["slug"], first["term_en"], first["variants_en"]) == (
+        "c1",
+        "open cluster",
+        "galactic cluster",
+    )
+
+
+# -- files that must not be read --------------------------------------------------------
+
+PASSWD = Path("/etc/passwd")
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE martif [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<martif type="TBX" xml:lang="en"><text><body><termEntry><langSet xml:lang="en">
+<tig><term>leak &xxe; here</term></tig></langSet></termEntry></body></text></martif>"""
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE tbx [
+<!ENTITY lol "lol">
+<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<tbx type="TBX-Basic" style="dca" xml:lang="fr" xmlns="urn:iso:std:iso:30042:ed-2"><text><body>
+<conceptEntry id="lol"><langSec xml:lang="fr"><termSec><term>&lol9;</term></termSec></langSec>
+</conceptEntry></body></text></tbx>"""
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"<martif><text></martif>", "This is not well-formed XML"),
+        (b"\xff\xfe not xml at all", "This is not well-formed XML"),
+        (b'<?xml version="1.0"?><xliff version="1.2"/>', "neither TBX v3 (<tbx>) nor TBX v2"),
+        (XXE, "declares its own entities"),
+        (BILLION_LAUGHS, "declares its own entities"),
+    ],
+    ids=["empty", "malformed", "binary", "not-tbx", "xxe", "billion-laughs"],
+)
+def test_unreadable_or_hostile_files_are_refused_with_a_clear_message(data, message):
+    with pytest.raises(UnreadableFile, match=message.replace("(", r"\(").replace(")", r"\)")) as e:
+        read_tbx(data)
+    if PASSWD.exists():
+        assert PASSWD.read_text().splitlines()[0] not in str(e.value)
+
+
+def test_a_doctype_naming_a_local_file_is_never_read():
+    data = XXE.replace(
+        b'[<!ENTITY xxe SYSTEM "file:///etc/passwd">]', b'SYSTEM "file:///etc/passwd"'
+    ).replace(b"&xxe;", b"")
+    rows = list(read_tbx(data).dict)
+    assert rows[0]["term_en"] == "leak here"
+    if PASSWD.exists():
+        first_line = PASSWD.read_text().splitlines()[0]
+        assert not any(first_line in cell for row in rows for cell in row.values())
+
+
+def test_a_file_without_any_french_or_english_term_is_refused():
+    data = b"""<martif type="TBX" xml:lang="de"><text><body><termEntry><langSet xml:lang="de">
+        <tig><term>Nur Deutsch</term></tig></langSet></termEntry></body></text></martif>"""
+    with pytest.raises(UnreadableFile, match="no concept with a term in fr, en"):
+        read_tbx(data)
+
+
+def test_reading_fetches_nothing_over_the_network():
+    requests = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'<!ENTITY leak "LEAKED">')
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}".encode()
+        external_dtd = (
+            b'<!DOCTYPE martif SYSTEM "' + url + b'/TBXcdv04.dtd"><martif type="TBX" '
+            b'xml:lang="en"><text><body><termEntry><langSet xml:lang="en"><tig>'
+            b"<term>Upsell</term></tig></langSet></termEntry></body></text></martif>"
+        )
+        assert next(iter(read_tbx(external_dtd).dict))["term_en"] == "Upsell"
+        external_entity = XXE.replace(b"file:///etc/passwd", url + b"/entity")
+        with pytest.raises(UnreadableFile):
+            read_tbx(external_entity)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert requests == []
+
+
+def test_a_spreadsheet_and_its_tbx_give_the_same_rows():
+    with open("terms/fixtures/glossaire-ventes.csv", "rb") as seed_file:
+        spreadsheet = read_dataset(seed_file.read(), "csv")
+    assert list(read_tbx(write_tbx(spreadsheet)).dict) == list(spreadsheet.dict)
