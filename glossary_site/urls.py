@@ -11,6 +11,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/search/", api.search, name="api-search"),
+    path("api/concepts/", api.concepts, name="api-concepts"),
+    path("api/concepts/<str:slug>/", api.concept_detail, name="api-concept"),
+    path("api/openapi.json", api.openapi, name="api-openapi"),
     path("exports/glossary.<str:extension>", views.download, name="download"),
 ]
 
