@@ -29,6 +29,7 @@ from terms.models import (
     Status,
     content_languages,
     default_language,
+    refresh_derived_for,
 )
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
@@ -369,33 +370,54 @@ class ConceptResource(resources.ModelResource):
             problems["see_also"] = ValidationError("A concept cannot be its own see-also link.")
         return problems
 
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.created_by_import = instance.pk is None
+
     def after_save_instance(self, instance, row, **kwargs):
-        if kwargs.get("dry_run") and not kwargs.get("using_transactions"):
-            return
-        # Existing concepts come with their texts prefetched; new ones have none.
-        existing = {t.language: t for t in instance.texts.all()}
-        for language, values in instance.pending.items():
-            content = existing.get(language) or ConceptText(concept=instance, language=language)
-            changed = any(getattr(content, part) != values[part] for part in CONTENT_PARTS)
-            if content.pk is None and not any(values.values()):
-                continue
-            if changed or content.pk is None:
-                for part in CONTENT_PARTS:
-                    setattr(content, part, values[part])
-                content.save()
+        # Texts, links and derived rows are written in bulk once every row is in
+        # (after_import): a row only records what it brings.
+        instance.display_label = instance.pending[default_language()]["term"]
         self.known_concepts[instance.slug] = instance
         self.touched.append(instance)
 
     def after_import(self, dataset, result, **kwargs):
-        if result.has_errors() or result.has_validation_errors():
+        if result.has_errors() or result.has_validation_errors() or not self.touched:
             return
-        if kwargs.get("dry_run") and not kwargs.get("using_transactions"):
-            return
-        ids = {c.slug: c.pk for c in Concept.objects.only("pk", "slug")}
+        if kwargs.get("dry_run"):
+            return  # rolled back anyway: nothing derived is worth computing
         with transaction.atomic():
-            for concept in self.touched:
-                concept.see_also.set([ids[slug] for slug in concept.pending_see_also])
-            for concept in self.touched:
-                concept.refresh_derived()
-            if self.touched:
-                refresh_after_change({c.pk for c in self.touched}, self.changed_wordings)
+            self.write_texts()
+            self.write_see_also()
+            refresh_derived_for([c.pk for c in self.touched])
+            refresh_after_change({c.pk for c in self.touched}, self.changed_wordings)
+
+    def write_texts(self):
+        to_create, to_update = [], []
+        for concept in self.touched:
+            existing = {} if concept.created_by_import else concept.texts_by_language()
+            for language, values in concept.pending.items():
+                content = existing.get(language)
+                if content is None:
+                    if any(values.values()):
+                        to_create.append(ConceptText(concept=concept, language=language, **values))
+                elif any(getattr(content, part) != values[part] for part in CONTENT_PARTS):
+                    for part in CONTENT_PARTS:
+                        setattr(content, part, values[part])
+                    to_update.append(content)
+        ConceptText.objects.bulk_create(to_create, batch_size=500)
+        ConceptText.objects.bulk_update(to_update, list(CONTENT_PARTS), batch_size=500)
+
+    def write_see_also(self):
+        ids = dict(Concept.objects.values_list("slug", "pk"))
+        through = Concept.see_also.through
+        touched_ids = [c.pk for c in self.touched]
+        for start in range(0, len(touched_ids), 500):
+            through.objects.filter(from_concept_id__in=touched_ids[start : start + 500]).delete()
+        through.objects.bulk_create(
+            [
+                through(from_concept_id=concept.pk, to_concept_id=ids[slug])
+                for concept in self.touched
+                for slug in concept.pending_see_also
+            ],
+            batch_size=1000,
+        )
