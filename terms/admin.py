@@ -2,13 +2,20 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import ImportForm
+from simple_history.admin import SimpleHistoryAdmin
 
-from terms import text
+from terms import history, text
 from terms.interchange.formats import UnreadableFile, read_dataset, write_dataset
 from terms.interchange.resource import ConceptResource
 from terms.interchange.tbx import read_tbx, write_tbx
@@ -120,6 +127,22 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MissingDefinitionFilter(admin.SimpleListFilter):
+    title = _("missing definition")
+    parameter_name = "missing_definition"
+
+    def lookups(self, request, model_admin):
+        return [
+            (code, _("No definition in %(language)s") % {"language": name})
+            for code, name in settings.LANGUAGES
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in content_languages():
+            return queryset.missing_definition(self.value())
+        return queryset
+
+
 class SniffingCSV(base_formats.CSV):
     """CSV in UTF-8 or Windows-1252, `;` or `,`, read through the glossary's own reader."""
 
@@ -158,6 +181,20 @@ class LenientJSON(base_formats.JSON):
         return write_dataset(dataset, "json")
 
 
+class CappedImportForm(ImportForm):
+    """The import form, refusing files over GLOSSARY_MAX_UPLOAD_BYTES before reading them."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.GLOSSARY_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("This file is %(size)s; the largest accepted is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
+
+
 class TBX(base_formats.Format):
     """TBX-Basic, for CAT tools: exports what the admin selects, imports v3 and v2 files."""
 
@@ -190,13 +227,16 @@ class TBX(base_formats.Format):
 
 
 @admin.register(Concept)
-class ConceptAdmin(ImportExportModelAdmin):
+class ConceptAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [ConceptResource]
     formats = [SniffingCSV, SafeXLSX, LenientJSON, TBX]
     import_error_display = ("message",)
+    import_form_class = CappedImportForm
     inlines = [ConceptTextInline]
     list_display = ["slug", "status", "updated_at"]
-    list_filter = ["status", MissingTranslationFilter]
+    list_filter = ["status", MissingTranslationFilter, MissingDefinitionFilter]
+    # Import/export wraps this template, which adds the history and progress links.
+    change_list_template = "admin/terms/concept/change_list_base.html"
     search_fields = ["slug", "texts__term", "index_entries__folded"]
     autocomplete_fields = ["see_also"]
     readonly_fields = ["created_at", "updated_at"]
@@ -225,6 +265,99 @@ class ConceptAdmin(ImportExportModelAdmin):
             extra = self.model.objects.filter(index_entries__folded__contains=folded)
             queryset = queryset | extra
         return queryset.distinct(), True
+
+    # -- history -----------------------------------------------------------------
+
+    def get_urls(self):
+        urls = super().get_urls()
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="{}_{}_progress".format(*info),
+            ),
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="{}_{}_deleted".format(*info),
+            ),
+            path(
+                "history-version/<int:history_id>/",
+                self.admin_site.admin_view(self.version_view),
+                name="{}_{}_version".format(*info),
+            ),
+            *urls,
+        ]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The history list links here: show the version and its differences, offer restore.
+        return redirect("admin:terms_concept_version", history_id=version_id)
+
+    def progress_view(self, request):
+        """Per language: how many published concepts have a term and a definition."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        published = Concept.objects.published()
+        total = published.count()
+        rows = []
+        for code, name in settings.LANGUAGES:
+            missing_terms = published.missing_translation(code).count()
+            missing_definitions = published.missing_definition(code).count()
+            rows.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "terms": total - missing_terms,
+                    "definitions": total - missing_definitions,
+                    "missing_terms": missing_terms,
+                    "missing_definitions": missing_definitions,
+                    "percent_terms": round(100 * (total - missing_terms) / total) if total else 100,
+                    "percent_definitions": (
+                        round(100 * (total - missing_definitions) / total) if total else 100
+                    ),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translation progress"),
+            "total": total,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/terms/concept/progress.html", context)
+
+    def deleted_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Deleted concepts"),
+            "records": history.deleted_concepts(),
+        }
+        return TemplateResponse(request, "admin/terms/concept/deleted.html", context)
+
+    def version_view(self, request, history_id):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        record = get_object_or_404(Concept.history.model, history_id=history_id)
+        if request.method == "POST":
+            try:
+                concept = history.restore(record, user=request.user)
+            except history.RestoreError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The concept was restored."))
+                return redirect("admin:terms_concept_change", concept.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Version of %(date)s") % {"date": record.history_date},
+            "version": history.version_of(record),
+            "record": record,
+        }
+        return TemplateResponse(request, "admin/terms/concept/version.html", context)
 
     def save_model(self, request, obj, form, change):
         obj.wordings_before_edit = (

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from terms import text
 
@@ -54,6 +55,13 @@ class ConceptQuerySet(models.QuerySet):
         ).exclude(term="")
         return self.filter(~models.Exists(has_term))
 
+    def missing_definition(self, language):
+        """Concepts without a definition in `language`."""
+        has_definition = ConceptText.objects.filter(
+            concept=models.OuterRef("pk"), language=language
+        ).exclude(definition="")
+        return self.filter(~models.Exists(has_definition))
+
 
 class Concept(models.Model):
     slug = models.SlugField(
@@ -85,6 +93,9 @@ class Concept(models.Model):
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = ConceptQuerySet.as_manager()
+    # Every save (form, import, restore) and every deletion, with who, when and why;
+    # see-also links are part of each snapshot.
+    history = HistoricalRecords(m2m_fields=[see_also], excluded_fields=["mentions"])
 
     class Meta:
         verbose_name = _("concept")
@@ -276,6 +287,8 @@ class ConceptText(models.Model):
     # Derived by `refresh_mentions`: the definition cut into [text, slug-or-null]
     # pieces, where a slug marks a word that names another concept.
     definition_links = models.JSONField(default=list, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["definition_links"])
 
     class Meta:
         verbose_name = _("language content")

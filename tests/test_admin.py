@@ -174,3 +174,15 @@ def test_publish_and_unpublish_actions_update_the_index(editor_client, seed):
     assert not IndexEntry.objects.filter(concept_id=pk, is_published=True).exists()
     editor_client.post(CHANGELIST, {"action": "publish", "_selected_action": [pk]})
     assert IndexEntry.objects.filter(concept_id=pk, is_published=True).exists()
+
+
+@pytest.mark.django_db
+def test_oversized_uploads_are_refused_with_a_clear_message(editor_client, seed, settings):
+    settings.GLOSSARY_MAX_UPLOAD_BYTES = 1000
+    upload = SimpleUploadedFile("big.csv", b"slug,term_fr\n" + b"a,b\n" * 400)
+    response = editor_client.post(
+        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    )
+    body = response.content.decode()
+    assert "le plus gros accepté" in body or "the largest accepted" in body
+    assert Concept.objects.count() == 39

@@ -220,3 +220,20 @@ def test_term_page_query_count_is_flat(client, django_assert_max_num_queries):
     hub.see_also.set([*linked, *[make_concept(f"m{n}", fr=f"Autre {n}") for n in range(20)]])
     with django_assert_max_num_queries(6):
         assert client.get("/fr/terms/hub/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_404_page_is_our_own_in_the_page_language(client, seed):
+    response = client.get("/en/terms/nope/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert '<html lang="en">' in body and "Page not found" in body
+    body = client.get("/fr/terms/nope/").content.decode()
+    assert "Page introuvable" in body
+
+
+def test_500_page_is_our_own_in_both_languages():
+    from django.template.loader import render_to_string
+
+    body = render_to_string("500.html")
+    assert "Une erreur est survenue" in body and "Something went wrong" in body

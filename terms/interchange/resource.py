@@ -20,6 +20,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from import_export import fields, resources, widgets
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from terms import text
 from terms.mentions import refresh_after_change
@@ -372,6 +373,8 @@ class ConceptResource(resources.ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.created_by_import = instance.pk is None
+        # History is recorded in bulk once texts and links are written (record_history).
+        instance.skip_history_when_saving = True
 
     def after_save_instance(self, instance, row, **kwargs):
         # Texts, links and derived rows are written in bulk once every row is in
@@ -385,13 +388,19 @@ class ConceptResource(resources.ModelResource):
             return
         if kwargs.get("dry_run"):
             return  # rolled back anyway: nothing derived is worth computing
+        reason = f"import of {kwargs.get('file_name') or 'a file'}"[:100]
+        user = kwargs.get("user")
+        user = user if getattr(user, "is_authenticated", False) else None
         with transaction.atomic():
-            self.write_texts()
+            # A concept's record comes before its texts: a version's texts are those
+            # written until the next record (see terms/history.py).
             self.write_see_also()
+            self.record_history(reason=reason, user=user)
+            self.write_texts(reason=reason, user=user)
             refresh_derived_for([c.pk for c in self.touched])
             refresh_after_change({c.pk for c in self.touched}, self.changed_wordings)
 
-    def write_texts(self):
+    def write_texts(self, *, reason, user):
         to_create, to_update = [], []
         for concept in self.touched:
             existing = {} if concept.created_by_import else concept.texts_by_language()
@@ -404,16 +413,55 @@ class ConceptResource(resources.ModelResource):
                     for part in CONTENT_PARTS:
                         setattr(content, part, values[part])
                     to_update.append(content)
-        ConceptText.objects.bulk_create(to_create, batch_size=500)
-        ConceptText.objects.bulk_update(to_update, list(CONTENT_PARTS), batch_size=500)
+        bulk_create_with_history(
+            to_create, ConceptText, batch_size=500, default_user=user, default_change_reason=reason
+        )
+        bulk_update_with_history(
+            to_update,
+            ConceptText,
+            list(CONTENT_PARTS),
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
+        )
+
+    def record_history(self, *, reason, user):
+        """One history record per imported concept, with its see-also links."""
+        for concept in self.touched:
+            del concept.skip_history_when_saving
+        snapshot = Concept.history.model.see_also.model
+        for created in (True, False):
+            concepts = [c for c in self.touched if c.created_by_import == created]
+            records = Concept.history.bulk_history_create(
+                concepts,
+                batch_size=500,
+                update=not created,
+                default_user=user,
+                default_change_reason=reason,
+            )
+            snapshot.objects.bulk_create(
+                [
+                    snapshot(
+                        id=self.see_also_rows[(concept.pk, target)],
+                        history=record,
+                        from_concept_id=concept.pk,
+                        to_concept_id=target,
+                    )
+                    for record, concept in zip(records or [], concepts, strict=True)
+                    for target in (self.see_also_ids.get(slug) for slug in concept.pending_see_also)
+                    if target
+                ],
+                batch_size=1000,
+            )
 
     def write_see_also(self):
         ids = dict(Concept.objects.values_list("slug", "pk"))
+        self.see_also_ids = ids
         through = Concept.see_also.through
         touched_ids = [c.pk for c in self.touched]
         for start in range(0, len(touched_ids), 500):
             through.objects.filter(from_concept_id__in=touched_ids[start : start + 500]).delete()
-        through.objects.bulk_create(
+        rows = through.objects.bulk_create(
             [
                 through(from_concept_id=concept.pk, to_concept_id=ids[slug])
                 for concept in self.touched
@@ -421,3 +469,4 @@ class ConceptResource(resources.ModelResource):
             ],
             batch_size=1000,
         )
+        self.see_also_rows = {(row.from_concept_id, row.to_concept_id): row.pk for row in rows}

@@ -1,0 +1,135 @@
+"""History: every change recorded with who, when and why; versions restored, deletions undone."""
+
+import pytest
+from django.test import Client
+
+from terms.interchange.service import import_file
+from terms.models import Concept, ConceptText, IndexEntry
+
+
+def csv(text):
+    return text.encode()
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+def records(slug):
+    return Concept.history.filter(slug=slug).order_by("history_date", "history_id")
+
+
+@pytest.mark.django_db
+def test_an_import_records_each_concept_with_its_reason(seed):
+    hybride = records("hybride")
+    assert hybride.count() == 1
+    assert hybride[0].history_type == "+"
+    assert hybride[0].history_change_reason == "import of glossaire-ventes.csv"
+    text = ConceptText.history.filter(concept__slug="hybride").get()
+    assert text.history_change_reason == "import of glossaire-ventes.csv"
+    assert [row.to_concept.slug for row in records("interaction-indirecte")[0].see_also.all()] == [
+        "asynchrone"
+    ]
+
+
+@pytest.mark.django_db
+def test_an_import_that_changes_nothing_records_nothing(seed):
+    from terms.interchange.service import export_file
+
+    before = Concept.history.count()
+    import_file(export_file("csv"), file_name="again.csv")
+    assert Concept.history.count() == before
+
+
+@pytest.mark.django_db
+def test_an_earlier_version_is_shown_with_differences_and_restored(seed, editor_client):
+    assert import_file(
+        csv(
+            "slug,term_fr,definition_fr,see_also\nhybride,Hybride,Nouvelle définition.,asynchrone\n"
+        ),
+        file_name="edit.csv",
+    ).ok
+    first = records("hybride")[0]
+    page = editor_client.get(f"/admin/terms/concept/history-version/{first.history_id}/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Nouvelle définition." in body and "Combinaison d’interactions synchrones" in body
+    response = editor_client.post(f"/admin/terms/concept/history-version/{first.history_id}/")
+    assert response.status_code == 302
+    concept = Concept.objects.get(slug="hybride")
+    assert concept.texts_by_language()["fr"].definition.startswith("Combinaison")
+    assert list(concept.see_also.all()) == []
+    assert records("hybride").last().history_change_reason.startswith("restored the version of")
+    assert records("hybride").last().history_user.username == "edith"
+
+
+@pytest.mark.django_db
+def test_a_deleted_concept_is_listed_and_restored_with_its_links(seed, editor_client):
+    concept = Concept.objects.get(slug="interaction-indirecte")
+    pk = concept.pk
+    editor_client.post(f"/admin/terms/concept/{pk}/delete/", {"post": "yes"})
+    assert not Concept.objects.filter(pk=pk).exists()
+    listing = editor_client.get("/admin/terms/concept/deleted/").content.decode()
+    assert "interaction-indirecte" in listing
+    deletion = Concept.history.filter(id=pk, history_type="-").get()
+    assert deletion.history_user.username == "edith"
+    response = editor_client.post(f"/admin/terms/concept/history-version/{deletion.history_id}/")
+    assert response.status_code == 302
+    restored = Concept.objects.get(pk=pk)
+    assert restored.texts_by_language()["fr"].term == "Interaction indirecte"
+    assert restored.texts_by_language()["fr"].variants == ["Interaction sans contact"]
+    assert [c.slug for c in restored.see_also.all()] == ["asynchrone"]
+    assert IndexEntry.objects.filter(concept=restored, text="Interaction sans contact").exists()
+    assert Client().get("/fr/terms/interaction-indirecte/").status_code == 200
+    assert (
+        "interaction-indirecte"
+        not in editor_client.get("/admin/terms/concept/deleted/").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_restore_that_would_take_a_used_slug_says_so(seed, editor_client):
+    concept = Concept.objects.get(slug="hybride")
+    editor_client.post(f"/admin/terms/concept/{concept.pk}/delete/", {"post": "yes"})
+    assert import_file(csv("slug,term_fr\nhybride,Autre hybride\n"), file_name="x.csv").ok
+    deletion = Concept.history.filter(id=concept.pk, history_type="-").get()
+    response = editor_client.post(
+        f"/admin/terms/concept/history-version/{deletion.history_id}/", follow=True
+    )
+    assert "Another concept now uses the slug" in response.content.decode()
+    assert Concept.objects.get(slug="hybride").texts_by_language()["fr"].term == "Autre hybride"
+
+
+@pytest.mark.django_db
+def test_staff_outside_the_editors_group_cannot_see_or_restore_history(seed, staff_outsider):
+    client = Client()
+    client.force_login(staff_outsider)
+    record = records("hybride")[0]
+    assert client.get("/admin/terms/concept/deleted/").status_code == 403
+    assert (
+        client.post(f"/admin/terms/concept/history-version/{record.history_id}/").status_code == 403
+    )
+
+
+@pytest.mark.django_db
+def test_translation_progress_counts_and_links_to_the_missing(seed, editor_client):
+    body = editor_client.get("/admin/terms/concept/progress/").content.decode()
+    assert "39 concepts publiés" in body
+    # English: 31 terms in the seed, no definition at all
+    assert "?status__exact=published&amp;missing_definition=en" in body
+    listing = editor_client.get(
+        "/admin/terms/concept/", {"status__exact": "published", "missing_definition": "en"}
+    ).content.decode()
+    assert "39 concepts" in listing
+    listing = editor_client.get("/admin/terms/concept/", {"missing": "en"}).content.decode()
+    assert "Hybride" in listing and "Churn rate" not in listing
+
+
+@pytest.mark.django_db
+def test_the_changelist_links_to_progress_and_deleted_concepts(seed, editor_client):
+    body = editor_client.get("/admin/terms/concept/").content.decode()
+    assert "/admin/terms/concept/progress/" in body and "/admin/terms/concept/deleted/" in body
+    assert "/admin/terms/concept/import/" in body
