@@ -183,7 +183,13 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Reader pages of a few KB each: a worker keeps the busiest ones.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # Uploads: spreadsheets of a few thousand rows are well under this.
 GLOSSARY_MAX_UPLOAD_BYTES = envint("GLOSSARY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)

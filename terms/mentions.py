@@ -9,7 +9,7 @@ slug breaks nothing.
 
 from django.db import transaction
 
-from terms.models import Concept, ConceptText
+from terms.models import Concept, ConceptText, GlossaryState
 from terms.text import MentionMatcher, linked_targets
 
 # Past this many changed wordings, recomputing every definition is cheaper
@@ -91,6 +91,8 @@ def refresh_mentions(concept_ids=None):
         ],
         batch_size=1000,
     )
+    # Deletions reach the reader pages through here: make cached pages stale.
+    GlossaryState.bump()
 
 
 def refresh_after_change(concept_ids, changed_wordings):

@@ -178,6 +178,7 @@ def refresh_derived_for(concept_ids):
                 ignore_conflicts=True,
                 batch_size=1000,
             )
+        GlossaryState.bump()
 
 
 def build_index_entries(concept, texts):
@@ -383,3 +384,26 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class GlossaryState(models.Model):
+    """One row whose generation grows with every change to the glossary.
+
+    Reader pages are cached per generation (terms/caching.py): reading it is
+    one indexed query, and bumping it in the writing transaction makes every
+    worker's cached pages stale at once, whatever cache each process has.
+    """
+
+    generation = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"generation {self.generation}"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(generation=models.F("generation") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"generation": 1})

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from terms import index as glossary_index
 from terms import search as glossary_search
+from terms.caching import cache_reader_page
 from terms.interchange.formats import CONTENT_TYPES
 from terms.interchange.service import export_file
 from terms.models import Concept, content_languages
@@ -32,6 +33,7 @@ def healthz(request):
 
 
 @require_safe
+@cache_reader_page
 def index(request):
     language = request.LANGUAGE_CODE
     home = glossary_index.home_page(language)
@@ -39,6 +41,7 @@ def index(request):
 
 
 @require_safe
+@cache_reader_page
 def letter(request, letter):
     language = request.LANGUAGE_CODE
     canonical = glossary_index.canonical_letter(letter)
@@ -51,6 +54,7 @@ def letter(request, letter):
 
 
 @require_safe
+@cache_reader_page
 def detail(request, slug):
     language = request.LANGUAGE_CODE
     concepts = Concept.objects.all() if _is_editor(request.user) else Concept.objects.published()
@@ -60,6 +64,7 @@ def detail(request, slug):
 
 
 @require_safe
+@cache_reader_page
 def search(request):
     language = request.LANGUAGE_CODE
     query = glossary_search.clean_query(request.GET.get("q", ""))

@@ -112,3 +112,33 @@ def test_escape_closes_the_suggestions_and_enter_submits_the_form(live_seed, pag
     box.press("Enter")
     page.wait_for_url("**/en/search/?q=vente")
     assert page.locator(".result").count() >= 4
+
+
+def test_an_editor_imports_a_spreadsheet_through_the_admin(live_seed, page, tmp_path):
+    from django.contrib.auth.models import Group, User
+
+    from terms.models import ConceptText
+
+    user = User.objects.create_user("edith", password="a-long-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Glossary editors"))
+    upload = tmp_path / "traduction.csv"
+    upload.write_bytes(
+        "slug;term_en;definition_en\r\nhybride;Hybrid;Synchronous only.\r\n".encode("cp1252")
+    )
+
+    page.goto(live_seed.url + "/admin/login/?next=/admin/terms/concept/")
+    page.fill("#id_username", "edith")
+    page.fill("#id_password", "a-long-password")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/terms/concept/")
+    page.locator("a[href='/admin/terms/concept/import/']").click()
+    page.set_input_files("#id_import_file", str(upload))
+    page.select_option("#id_format", label="csv")
+    page.locator("input[type=submit]").first.click()
+    page.wait_for_selector("text=Synchronous only.")
+    assert not ConceptText.objects.filter(concept__slug="hybride", language="en").exists()
+    page.locator("input[name=confirm], input[type=submit]").last.click()
+    page.wait_for_url("**/admin/terms/concept/")
+    assert ConceptText.objects.get(concept__slug="hybride", language="en").term == "Hybrid"
+    page.goto(live_seed.url + "/en/terms/hybride/")
+    assert page.locator("h1").inner_text().startswith("Hybrid")

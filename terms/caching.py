@@ -1,0 +1,38 @@
+"""Reader pages cached per glossary generation: never stale, cheap to serve.
+
+A page is stored under its full path and the current `GlossaryState`
+generation. Every change to the glossary bumps the generation in the same
+transaction, so the next request, in any worker, misses the old entry.
+Editors and other staff are never served from the cache: they see drafts
+and edit links.
+"""
+
+import functools
+import hashlib
+
+from django.core.cache import cache
+
+from terms.models import GlossaryState
+
+CACHE_SECONDS = 24 * 3600
+# Letter pages of a huge glossary are not worth a worker's memory.
+MAX_CACHED_BYTES = 256 * 1024
+
+
+def cache_reader_page(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_staff:
+            return view(request, *args, **kwargs)
+        path = request.get_full_path().encode()
+        key = f"page:{GlossaryState.current()}:{hashlib.sha1(path).hexdigest()}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200 and len(response.content) <= MAX_CACHED_BYTES:
+                cache.set(key, response, CACHE_SECONDS)
+        return response
+
+    return wrapper

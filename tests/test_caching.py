@@ -1,0 +1,56 @@
+"""Reader pages are cached, and never stale after an edit, an import or a deletion."""
+
+import pytest
+from django.test import Client
+
+from terms.interchange.service import import_file
+from terms.models import Concept
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+@pytest.mark.django_db
+def test_a_cached_page_costs_one_query(reader, seed, django_assert_num_queries):
+    reader.get("/fr/terms/hybride/")
+    with django_assert_num_queries(1):  # the glossary generation
+        response = reader.get("/fr/terms/hybride/")
+    assert "Hybride" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_import_is_visible_at_once(reader, seed):
+    assert "Combinaison" in reader.get("/fr/terms/hybride/").content.decode()
+    reader.get("/fr/letters/H/")
+    assert import_file(
+        b"slug,definition_fr,variants_fr\nhybride,Tout neuf.,Mixte\n", file_name="x.csv"
+    ).ok
+    body = reader.get("/fr/terms/hybride/").content.decode()
+    assert "Tout neuf." in body and "Combinaison" not in body
+    assert "Mixte" in reader.get("/fr/letters/M/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_and_a_deletion_are_visible_at_once(reader, seed, editor):
+    editor_client = Client()
+    editor_client.force_login(editor)
+    assert reader.get("/fr/terms/hybride/").status_code == 200
+    pk = Concept.objects.get(slug="hybride").pk
+    editor_client.post("/admin/terms/concept/", {"action": "unpublish", "_selected_action": [pk]})
+    assert reader.get("/fr/terms/hybride/").status_code == 404
+    assert "Hybride" not in reader.get("/fr/letters/H/").content.decode()
+    reader.get("/fr/terms/asynchrone/")
+    asynchrone = Concept.objects.get(slug="asynchrone")
+    editor_client.post(f"/admin/terms/concept/{asynchrone.pk}/delete/", {"post": "yes"})
+    assert reader.get("/fr/terms/asynchrone/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_editors_are_never_served_a_cached_page(reader, seed, editor):
+    reader.get("/fr/terms/hybride/")
+    editor_client = Client()
+    editor_client.force_login(editor)
+    body = editor_client.get("/fr/terms/hybride/").content.decode()
+    assert "/admin/terms/concept/" in body
