@@ -7,7 +7,9 @@ never scans text while a reader waits. Targets are concept ids, so renaming a
 slug breaks nothing.
 """
 
-from django.db import transaction
+import json
+
+from django.db import connection, transaction
 
 from terms.models import Concept, ConceptText, GlossaryState
 from terms.text import MentionMatcher, linked_targets
@@ -76,7 +78,7 @@ def refresh_mentions(concept_ids=None):
         if segments != content.definition_links:
             content.definition_links = segments
             changed.append(content)
-    ConceptText.objects.bulk_update(changed, ["definition_links"], batch_size=500)
+    _save_links(changed)
 
     through = Concept.mentions.through
     scope = through.objects.all()
@@ -93,6 +95,20 @@ def refresh_mentions(concept_ids=None):
     )
     # Deletions reach the reader pages through here: make cached pages stale.
     GlossaryState.bump()
+
+
+def _save_links(texts):
+    """Write `definition_links` of many texts: one prepared UPDATE run for each, which is
+    many times faster than bulk_update's CASE expressions on thousands of rows."""
+    if not texts:
+        return
+    table = connection.ops.quote_name(ConceptText._meta.db_table)
+    placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET definition_links = {placeholder} WHERE id = %s",
+            [(json.dumps(t.definition_links, ensure_ascii=False), t.pk) for t in texts],
+        )
 
 
 def refresh_after_change(concept_ids, changed_wordings):

@@ -226,7 +226,7 @@ def build_index_entries(concept, texts):
                     is_published=concept.is_published,
                     sort_key=text.sort_key(wording),
                     letter=text.letter_of(wording),
-                    folded=text.fold(wording)[:255],
+                    folded=text.fold_word(wording)[:255],
                 )
             )
     return entries

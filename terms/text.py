@@ -55,10 +55,11 @@ def fold(text):
 
 @functools.lru_cache(maxsize=100_000)
 def fold_word(word):
-    """`fold` for one word, cached: definitions repeat the same words."""
+    """`fold` for one word or short wording, cached: texts repeat the same words."""
     return fold(word)
 
 
+@functools.lru_cache(maxsize=100_000)
 def sort_key(text):
     """A key whose plain byte order is the order a French or English reader expects.
 
@@ -81,6 +82,7 @@ def sort_key(text):
     return "".join(parts)[:200]
 
 
+@functools.lru_cache(maxsize=100_000)
 def letter_of(text):
     """The index letter a text files under: `Échelle` → `E`, `Œuvre` → `O`, `3D` → `#`."""
     folded = fold(text)

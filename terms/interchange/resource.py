@@ -371,6 +371,21 @@ class ConceptResource(resources.ModelResource):
             problems["see_also"] = ValidationError("A concept cannot be its own see-also link.")
         return problems
 
+    def get_import_fields(self):
+        # Asked for every field of every row: compute the list once per import.
+        if not hasattr(self, "_import_fields"):
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if kwargs.get("dry_run"):
+            # A dry run is rolled back: writing the row would only cost time. Slugs
+            # are checked against the database and the file in before_import.
+            self.before_save_instance(instance, row, **kwargs)
+            self.after_save_instance(instance, row, **kwargs)
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
     def before_save_instance(self, instance, row, **kwargs):
         instance.created_by_import = instance.pk is None
         # History is recorded in bulk once texts and links are written (record_history).
@@ -470,3 +485,10 @@ class ConceptResource(resources.ModelResource):
             batch_size=1000,
         )
         self.see_also_rows = {(row.from_concept_id, row.to_concept_id): row.pk for row in rows}
+
+
+class BatchConceptResource(ConceptResource):
+    """The same import for commands and scripts: no HTML diff, which only the admin shows."""
+
+    class Meta(ConceptResource.Meta):
+        skip_html_diff = True
