@@ -8,10 +8,11 @@ import string
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from terms.mentions import paragraphs_of
-from terms.models import Concept, IndexEntry, content_languages, default_language
+from terms.models import Concept, ConceptText, IndexEntry, content_languages, default_language
 from terms.text import letter_of, sort_key
 
 OTHER_LETTER = "#"
@@ -219,5 +220,8 @@ def _linked_paragraphs(concept, shown, include_drafts):
 
 def _linked(manager, language, include_drafts):
     concepts = manager.all() if include_drafts else manager.published()
-    linked = [(c.display_term(language), c) for c in concepts.with_texts()]
+    # Only the terms are shown: leave definitions and their links in the database.
+    terms_only = ConceptText.objects.only("id", "concept_id", "language", "term")
+    concepts = concepts.only("id", "slug").prefetch_related(Prefetch("texts", queryset=terms_only))
+    linked = [(c.display_term(language), c) for c in concepts]
     return sorted(linked, key=lambda pair: sort_key(pair[0]))
