@@ -111,36 +111,33 @@ class ConceptTextInline(admin.StackedInline):
         return PrefilledFormSet
 
 
-class MissingTranslationFilter(admin.SimpleListFilter):
+class MissingContentFilter(admin.SimpleListFilter):
+    """Concepts missing a part of one language's content, for translators."""
+
+    missing = ""  # the ConceptQuerySet method that selects them
+    label = ""
+
+    def lookups(self, request, model_admin):
+        return [(code, self.label % {"language": name}) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        if self.value() in content_languages():
+            return getattr(queryset, self.missing)(self.value())
+        return queryset
+
+
+class MissingTranslationFilter(MissingContentFilter):
     title = _("missing translation")
     parameter_name = "missing"
-
-    def lookups(self, request, model_admin):
-        return [
-            (code, _("No term in %(language)s") % {"language": name})
-            for code, name in settings.LANGUAGES
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() in content_languages():
-            return queryset.missing_translation(self.value())
-        return queryset
+    missing = "missing_translation"
+    label = _("No term in %(language)s")
 
 
-class MissingDefinitionFilter(admin.SimpleListFilter):
+class MissingDefinitionFilter(MissingContentFilter):
     title = _("missing definition")
     parameter_name = "missing_definition"
-
-    def lookups(self, request, model_admin):
-        return [
-            (code, _("No definition in %(language)s") % {"language": name})
-            for code, name in settings.LANGUAGES
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() in content_languages():
-            return queryset.missing_definition(self.value())
-        return queryset
+    missing = "missing_definition"
+    label = _("No definition in %(language)s")
 
 
 class SniffingCSV(base_formats.CSV):

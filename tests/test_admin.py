@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from terms.models import Concept, ConceptText, IndexEntry
+from tests.test_export import COLUMNS
 
 CHANGELIST = "/admin/terms/concept/"
 IMPORT = "/admin/terms/concept/import/"
@@ -130,19 +131,7 @@ def test_admin_import_of_a_binary_file_says_what_is_wrong(editor_client, seed):
 
 @pytest.mark.django_db
 def test_admin_export_downloads_a_csv_in_the_spec_columns(editor_client, seed):
-    columns = [
-        "slug",
-        "status",
-        "term_fr",
-        "acronyms_fr",
-        "variants_fr",
-        "definition_fr",
-        "term_en",
-        "acronyms_en",
-        "variants_en",
-        "definition_en",
-        "see_also",
-    ]
+    columns = COLUMNS
     form = {"format": "0", "resource": "0", **{f"conceptresource_{c}": "on" for c in columns}}
     response = editor_client.post("/admin/terms/concept/export/", form)
     assert response.status_code == 200

@@ -35,7 +35,7 @@ from lxml import etree
 
 from terms import text
 from terms.interchange.formats import UnreadableFile
-from terms.interchange.resource import SLUG_PATTERN, interchange_columns
+from terms.interchange.resource import SLUG_PATTERN, cell_text, interchange_columns
 from terms.models import content_languages
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -132,17 +132,9 @@ def id_for_slug(slug):
 
 
 def _row_values(row):
-    values = {column: _NOT_XML.sub("", _cell(value)) for column, value in row.items()}
+    values = {column: _NOT_XML.sub("", cell_text(value)) for column, value in row.items()}
     values["slug"] = values.get("slug", "").strip()
     return values
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _label(row, languages):
