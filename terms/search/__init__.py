@@ -22,8 +22,8 @@ from terms.search.engines import current_engine
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
-MAX_RESULTS = 50
-CANDIDATES = 200
+MAX_RESULTS = 20
+CANDIDATES = 100
 EXCERPT_LENGTH = 220
 TYPO_MIN_LENGTH = 5
 
@@ -67,7 +67,11 @@ def search(query, language, *, limit=MAX_RESULTS):
         return SearchOutcome(query=query, results=[])
     engine = current_engine()
     clauses = _clauses(words, engine)
-    ids = engine.match(clauses, CANDIDATES)
+    # Names rank first: when they give enough candidates, definitions need no look.
+    ids = engine.match(clauses, CANDIDATES, names_only=True)
+    if len(ids) < CANDIDATES:
+        found = set(ids)
+        ids += [i for i in engine.match(clauses, CANDIDATES) if i not in found]
     if ids:
         return SearchOutcome(query=query, results=_ranked(ids, words, clauses, language, limit))
     return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
@@ -117,7 +121,7 @@ def _tier(labels, words, clauses):
     are closer to what was typed (`chargées de comptes` → *Chargé·e de compte* before
     *Chargé·e du développement de compte*)."""
     query = " ".join(words)
-    folded_labels = [text.fold(wording) for wording, _kind in labels]
+    folded_labels = [text.fold_word(wording) for wording, _kind in labels]
     if query in folded_labels:
         return (0, 0)
     if any(label.startswith(query) for label in folded_labels):
@@ -193,7 +197,7 @@ def _excerpt(definition, words):
     folded_positions = [
         match.start()
         for match in text.word_spans(flat)
-        if any(text.fold(match.group()).startswith(w) for w in words if len(w) > 2)
+        if any(text.fold_word(match.group()).startswith(w) for w in words if len(w) > 2)
     ]
     start = max(0, folded_positions[0] - 60) if folded_positions else 0
     if start:

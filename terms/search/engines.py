@@ -18,8 +18,10 @@ class SQLiteEngine:
     # bm25 weights of names, name_stems, body, body_stems.
     WEIGHTS = "10.0, 6.0, 1.0, 1.0"
 
-    def match(self, clauses, limit):
-        expression = " AND ".join(self._clause(alternatives) for alternatives in clauses)
+    def match(self, clauses, limit, *, names_only=False):
+        expression = " AND ".join(
+            self._clause(alternatives, names_only) for alternatives in clauses
+        )
         sql = (
             "SELECT d.concept_id FROM terms_search_fts f "
             "JOIN terms_searchdocument d ON d.concept_id = f.rowid "
@@ -31,13 +33,21 @@ class SQLiteEngine:
             return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
-    def _clause(alternatives):
+    def _clause(alternatives, names_only):
         # Words are folded to [a-z0-9] before they get here, so quoting them is
         # all FTS5 needs: no operator or column name can be smuggled in.
+        words, stems_columns = (
+            ("names", "name_stems")
+            if names_only
+            else (
+                "names body",
+                "name_stems body_stems",
+            )
+        )
         options = []
         for word, stems in alternatives:
-            options.append(f'{{names body}} : "{word}"*')
-            options.extend(f'{{name_stems body_stems}} : "{stem}"' for stem in sorted(stems))
+            options.append(f'{{{words}}} : "{word}"*')
+            options.extend(f'{{{stems_columns}}} : "{stem}"' for stem in sorted(stems))
         return "(" + " OR ".join(options) + ")"
 
     def corrections(self, word):
@@ -60,8 +70,13 @@ class PostgresEngine:
         "setweight(to_tsvector('simple', body_stems), 'D')"
     )
 
-    def match(self, clauses, limit):
+    def match(self, clauses, limit, *, names_only=False):
         query = " & ".join(self._clause(alternatives) for alternatives in clauses)
+        if names_only:
+            # Weights A and B are the names and their stems.
+            query = " & ".join(
+                self._clause(alternatives, weights=":AB") for alternatives in clauses
+            )
         sql = (
             f"SELECT concept_id FROM terms_searchdocument "
             f"WHERE is_published AND ({self.DOCUMENT}) @@ to_tsquery('simple', unaccent(%s)) "
@@ -73,11 +88,11 @@ class PostgresEngine:
             return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
-    def _clause(alternatives):
+    def _clause(alternatives, weights=""):
         options = []
         for word, stems in alternatives:
-            options.append(f"{word}:*")
-            options.extend(sorted(stems))
+            options.append(f"{word}:*{weights.lstrip(':')}")
+            options.extend(f"{stem}{weights}" for stem in sorted(stems))
         return "(" + " | ".join(options) + ")"
 
     def corrections(self, word):
