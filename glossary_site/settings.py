@@ -91,6 +91,19 @@ MIDDLEWARE = [
     "terms.middleware.LoginThrottleMiddleware",
 ]
 
+# Single sign-on: a trusted reverse proxy authenticates users and passes their
+# name in a header (REMOTE_USER, or e.g. HTTP_X_REMOTE_USER). Only enable this
+# when the proxy strips that header from clients' requests.
+GLOSSARY_TRUST_REMOTE_USER = envbool("GLOSSARY_TRUST_REMOTE_USER", False)
+GLOSSARY_REMOTE_USER_HEADER = os.environ.get("GLOSSARY_REMOTE_USER_HEADER", "REMOTE_USER")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if GLOSSARY_TRUST_REMOTE_USER:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "terms.middleware.TrustedProxyUserMiddleware",
+    )
+    AUTHENTICATION_BACKENDS.insert(0, "django.contrib.auth.backends.RemoteUserBackend")
+
 ROOT_URLCONF = "glossary_site.urls"
 WSGI_APPLICATION = "glossary_site.wsgi.application"
 

@@ -229,6 +229,7 @@ class ConceptAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
     formats = [SniffingCSV, SafeXLSX, LenientJSON, TBX]
     import_error_display = ("message",)
     import_form_class = CappedImportForm
+    import_template_name = "admin/terms/concept/import.html"
     inlines = [ConceptTextInline]
     list_display = ["slug", "status", "updated_at"]
     list_filter = ["status", MissingTranslationFilter, MissingDefinitionFilter]

@@ -1,6 +1,7 @@
 """Intranet mode: with GLOSSARY_REQUIRE_LOGIN on, readers must be signed in."""
 
 from django.conf import settings
+from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
 from django.contrib.auth.views import redirect_to_login
 
 # Reachable without signing in even in intranet mode: the sign-in itself,
@@ -80,3 +81,12 @@ class LoginThrottleMiddleware:
         elif response.status_code in (301, 302):
             cache.delete(key)
         return response
+
+
+class TrustedProxyUserMiddleware(PersistentRemoteUserMiddleware):
+    """Signs in the user named by the trusted proxy's header (GLOSSARY_REMOTE_USER_HEADER);
+    the session keeps them signed in. Users are created on first visit, as readers."""
+
+    @property
+    def header(self):
+        return settings.GLOSSARY_REMOTE_USER_HEADER

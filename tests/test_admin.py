@@ -175,3 +175,10 @@ def test_oversized_uploads_are_refused_with_a_clear_message(editor_client, seed,
     body = response.content.decode()
     assert "le plus gros accepté" in body or "the largest accepted" in body
     assert Concept.objects.count() == 39
+
+
+@pytest.mark.django_db
+def test_the_import_page_explains_missing_columns_and_empty_cells(editor_client):
+    body = editor_client.get(IMPORT).content.decode()
+    assert "slug" in body and "definition_en" in body
+    assert "Une colonne absente n’est pas modifiée" in body or "A column you leave out" in body
