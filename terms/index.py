@@ -8,12 +8,11 @@ import string
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from terms.mentions import paragraphs_of
-from terms.models import Concept, ConceptText, IndexEntry, content_languages, default_language
-from terms.text import letter_of, sort_key
+from terms.models import Concept, IndexEntry, content_languages, default_language
+from terms.text import letter_of
 
 OTHER_LETTER = "#"
 OTHER_LETTER_URL = "0-9"
@@ -21,6 +20,8 @@ LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
 # The home lists every entry while the glossary is small, else the first ones.
 HOME_ENTRY_LIMIT = 120
 LETTER_PAGE_SIZE = 200
+# A word that every other definition uses would bury the page under links.
+MAX_MENTIONED_IN = 40
 
 
 @dataclass
@@ -78,6 +79,7 @@ class TermPage:
     definition_paragraphs: list
     see_also: list = field(default_factory=list)
     mentioned_in: list = field(default_factory=list)
+    mentioned_in_more: int = 0
 
     @property
     def letter(self):
@@ -189,6 +191,7 @@ def term_page(concept, language, *, include_drafts=False):
         acronyms = [
             a for code in content_languages() if texts.get(code) for a in texts[code].acronyms
         ]
+    mentioned_in = _linked(concept.mentioned_in, language, include_drafts)
     return TermPage(
         language=language,
         term=term,
@@ -199,8 +202,9 @@ def term_page(concept, language, *, include_drafts=False):
         definition=shown.definition if shown else "",
         definition_language=shown.language if shown else language,
         definition_paragraphs=_linked_paragraphs(concept, shown, include_drafts),
-        see_also=_linked(concept.see_also, language, include_drafts),
-        mentioned_in=_linked(concept.mentioned_in, language, include_drafts),
+        see_also=_linked(concept.see_also, language, include_drafts)[:MAX_MENTIONED_IN],
+        mentioned_in=mentioned_in[:MAX_MENTIONED_IN],
+        mentioned_in_more=_count_beyond(concept.mentioned_in, mentioned_in, include_drafts),
     )
 
 
@@ -219,9 +223,24 @@ def _linked_paragraphs(concept, shown, include_drafts):
 
 
 def _linked(manager, language, include_drafts):
+    """(label, slug) of linked concepts in A–Z order, at most MAX_MENTIONED_IN + 1.
+
+    Read from the index rows, whose labels and sort keys are already computed:
+    two queries however many concepts link here.
+    """
     concepts = manager.all() if include_drafts else manager.published()
-    # Only the terms are shown: leave definitions and their links in the database.
-    terms_only = ConceptText.objects.only("id", "concept_id", "language", "term")
-    concepts = concepts.only("id", "slug").prefetch_related(Prefetch("texts", queryset=terms_only))
-    linked = [(c.display_term(language), c) for c in concepts]
-    return sorted(linked, key=lambda pair: sort_key(pair[0]))
+    ids = list(concepts.values_list("pk", flat=True))
+    rows = IndexEntry.objects.filter(
+        concept_id__in=ids, language=language, kind=IndexEntry.Kind.TERM
+    ).values_list("sort_key", "label", "concept__slug")
+    # Sorted here: the rows are few, and ordering in SQL tempts the planner to walk
+    # the whole A–Z index instead of looking the concepts up.
+    return [(label, slug) for _key, label, slug in sorted(rows)][: MAX_MENTIONED_IN + 1]
+
+
+def _count_beyond(manager, shown, include_drafts):
+    """How many linked concepts the page leaves out (a query only when it leaves some)."""
+    if len(shown) <= MAX_MENTIONED_IN:
+        return 0
+    concepts = manager.all() if include_drafts else manager.published()
+    return concepts.count() - MAX_MENTIONED_IN

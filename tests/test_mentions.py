@@ -128,3 +128,17 @@ def test_deleting_a_concept_removes_its_links(seed, editor):
         concept__slug="chargee-du-developpement-de-compte", language="fr"
     )
     assert all(target is None for _piece, target in adr_text.definition_links if _piece == "SDR")
+
+
+@pytest.mark.django_db
+def test_a_concept_mentioned_everywhere_lists_the_first_forty_and_counts_the_rest():
+    from terms.mentions import refresh_mentions
+
+    make_concept("pivot", fr="Pivot")
+    for number in range(45):
+        make_concept(f"c{number:02d}", fr=f"Concept {number:02d}", definition_fr="Un pivot.")
+    refresh_mentions()
+    body = Client().get("/fr/terms/pivot/").content.decode()
+    assert body.count('href="/fr/terms/c') == 40
+    assert 'href="/fr/terms/c00/">Concept 00' in body and "c44" not in body
+    assert "et 5 autres concepts" in body
