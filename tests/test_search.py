@@ -61,7 +61,7 @@ FIRST_RESULTS = [
     ("fr", "representant sedentaire", "representante-sedentaire"),
     # definitions only
     ("fr", "webinaires", "chargee-de-developpement-de-marche"),
-    ("fr", "vidéoconférence", "vente-en-ligne"),
+    ("fr", "quotas", "directeur-commercial"),
 ]
 
 
@@ -78,6 +78,12 @@ def test_plural_and_feminine_forms_find_their_concepts_among_names(seed):
     assert "chargee-de-compte" in [r.slug for r in search("comptes", "fr").results][:5]
     assert "cycle-de-vente" in [r.slug for r in search("ventes", "fr").results][:8]
     assert "ingenieur-commercial" in [r.slug for r in search("commerciale", "fr").results][:3]
+
+
+@pytest.mark.django_db
+def test_words_of_definitions_find_every_concept_that_uses_them(seed):
+    slugs = {r.slug for r in search("vidéoconférence", "fr").results}
+    assert slugs == {"vente-en-ligne", "vente-a-distance"}
 
 
 @pytest.mark.django_db
