@@ -341,6 +341,8 @@ class IndexEntry(models.Model):
             models.Index(fields=["language", "is_published", "sort_key"], name="index_home_page"),
             # The first search: prefix and substring matches on folded wordings.
             models.Index(fields=["folded"], name="index_search_folded"),
+            # The term page: labels of the concepts in see-also and mentioned-in.
+            models.Index(fields=["concept", "language", "kind"], name="index_concept_labels"),
         ]
 
     def __str__(self):
