@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SEED := terms/fixtures/glossaire-ventes.csv
 
-.PHONY: run serve setup install install-test test check format bench messages clean
+.PHONY: run setup install install-test editor test check format bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -50,17 +50,17 @@ class ConceptQuerySet(models.QuerySet):
 
     def missing_translation(self, language):
         """Concepts without a term in `language` (empty text or no text at all)."""
-        has_term = ConceptText.objects.filter(
-            concept=models.OuterRef("pk"), language=language
-        ).exclude(term="")
-        return self.filter(~models.Exists(has_term))
+        return self._missing(language, "term")
 
     def missing_definition(self, language):
         """Concepts without a definition in `language`."""
-        has_definition = ConceptText.objects.filter(
+        return self._missing(language, "definition")
+
+    def _missing(self, language, part):
+        present = ConceptText.objects.filter(
             concept=models.OuterRef("pk"), language=language
-        ).exclude(definition="")
-        return self.filter(~models.Exists(has_definition))
+        ).exclude(**{part: ""})
+        return self.filter(~models.Exists(present))
 
 
 class Concept(models.Model):
