@@ -262,7 +262,6 @@ class ConceptResource(resources.ModelResource):
     def fill_blank_slugs(self, dataset):
         """Derive a slug from the row's terms where the slug cell is empty."""
         slug_index = dataset.headers.index("slug")
-        taken = set(self.known_concepts)
         rows = []
         for row in dataset:
             row = list(row)
@@ -275,7 +274,6 @@ class ConceptResource(resources.ModelResource):
                         slug = text.slug_for(term)
                         break
             row[slug_index] = slug
-            taken.add(slug)
             rows.append(row)
         headers = dataset.headers
         dataset.wipe()
