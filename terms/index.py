@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 
 from terms.mentions import paragraphs_of
-from terms.models import Concept, IndexEntry, content_languages, default_language
+from terms.models import Concept, IndexEntry, default_language
 from terms.text import letter_of
 
 OTHER_LETTER = "#"
@@ -174,29 +174,17 @@ def term_page(concept, language, *, include_drafts=False):
     texts = concept.texts_by_language()
     own = texts.get(language)
     fallback = texts.get(default_language())
-    term = concept.display_term(language)
-    shown = own if own and own.definition else None
-    if shown is None:
-        shown = next(
-            (texts[c] for c in content_languages() if texts.get(c) and texts[c].definition), None
-        )
-    others = []
-    for code in content_languages():
-        if code != language and texts.get(code) and texts[code].term:
-            others.append(
-                {"language": code, "term": texts[code].term, "acronyms": texts[code].acronyms}
-            )
-    acronyms = list(own.acronyms) if own else []
-    if not acronyms:
-        acronyms = [
-            a for code in content_languages() if texts.get(code) for a in texts[code].acronyms
-        ]
+    shown = concept.shown_text(language)
+    others = [
+        {"language": other.language, "term": other.term, "acronyms": other.acronyms}
+        for other in concept.other_texts(language)
+    ]
     mentioned_in = _linked(concept.mentioned_in, language, include_drafts)
     return TermPage(
         language=language,
-        term=term,
+        term=concept.display_term(language),
         untranslated=not (own and own.term),
-        acronyms=acronyms,
+        acronyms=concept.shown_acronyms(language),
         variants=list(own.variants) if own else (list(fallback.variants) if fallback else []),
         other_languages=others,
         definition=shown.definition if shown else "",

@@ -123,8 +123,38 @@ class Concept(models.Model):
         """`{language: ConceptText}`; queries once unless `texts` was prefetched."""
         return {t.language: t for t in self.texts.all()}
 
-    def text_for(self, language):
-        return self.texts_by_language().get(language)
+    def shown_text(self, language):
+        """The text whose definition a page in `language` shows: its own, else the first
+        language that has a definition, else None. Needs `texts` prefetched."""
+        by_language = self.texts_by_language()
+        for code in [language, *content_languages()]:
+            content = by_language.get(code)
+            if content and content.definition:
+                return content
+        return None
+
+    def shown_acronyms(self, language):
+        """The acronyms in `language`, else those of every language (readers hear `CSM`
+        whichever language they read). Needs `texts` prefetched."""
+        by_language = self.texts_by_language()
+        own = by_language.get(language)
+        if own and own.acronyms:
+            return list(own.acronyms)
+        return [
+            a
+            for code in content_languages()
+            if code in by_language
+            for a in by_language[code].acronyms
+        ]
+
+    def other_texts(self, language):
+        """The texts with a term in the other languages, in settings order."""
+        by_language = self.texts_by_language()
+        return [
+            by_language[code]
+            for code in content_languages()
+            if code != language and code in by_language and by_language[code].term
+        ]
 
     def display_term(self, language):
         """The term to show on a page in `language`, with the fallback order of the index.
@@ -303,9 +333,6 @@ class ConceptText(models.Model):
 
     def __str__(self):
         return f"{self.term or self.concept.slug} ({self.language})"
-
-    def is_empty(self):
-        return not (self.term or self.acronyms or self.variants or self.definition)
 
 
 class IndexEntry(models.Model):

@@ -17,7 +17,7 @@ PostgreSQL), then the A–Z order.
 from dataclasses import dataclass
 
 from terms import text
-from terms.models import Concept, SearchDocument, content_languages
+from terms.models import Concept, SearchDocument
 from terms.search.engines import current_engine
 
 MAX_QUERY_LENGTH = 200
@@ -77,11 +77,6 @@ def search(query, language, *, limit=MAX_RESULTS):
     return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
 
 
-def suggest(query, language, *, limit=8):
-    """The first results only, for suggestions while typing."""
-    return search(query, language, limit=limit).results
-
-
 def _clauses(words, engine):
     clauses = []
     for word in words:
@@ -99,11 +94,8 @@ def _did_you_mean(words, engine):
     proposal = []
     changed = False
     for word in words:
-        nearest = sorted(
-            (text.edit_distance(word, candidate), candidate)
-            for candidate in set(engine.corrections(word))
-            if len(word) >= 4
-        )
+        candidates = set(engine.corrections(word)) if len(word) >= 4 else set()
+        nearest = sorted((text.edit_distance(word, c), c) for c in candidates)
         if nearest and nearest[0][0] <= 2 and nearest[0][1] != word:
             proposal.append(nearest[0][1])
             changed = True
@@ -159,31 +151,15 @@ def _ranked(ids, words, clauses, language, limit):
 
 
 def _result(concept, language, words, tier):
-    texts = concept.texts_by_language()
-    own = texts.get(language)
-    definition = own.definition if own and own.definition else ""
-    if not definition:
-        definition = next(
-            (
-                texts[c].definition
-                for c in content_languages()
-                if c in texts and texts[c].definition
-            ),
-            "",
-        )
-    acronyms = list(own.acronyms) if own else []
-    if not acronyms:
-        acronyms = [a for c in content_languages() if c in texts for a in texts[c].acronyms]
+    own = concept.texts_by_language().get(language)
+    shown = concept.shown_text(language)
+    definition = shown.definition if shown else ""
     return SearchResult(
         concept=concept,
         term=concept.display_term(language),
         untranslated=not (own and own.term),
-        acronyms=acronyms,
-        other_terms=[
-            texts[code].term
-            for code in content_languages()
-            if code != language and code in texts and texts[code].term
-        ],
+        acronyms=concept.shown_acronyms(language),
+        other_terms=[other.term for other in concept.other_texts(language)],
         excerpt=text.highlight(_excerpt(definition, words), [w for w in words if len(w) > 1]),
         tier=tier,
     )

@@ -17,6 +17,9 @@ class SQLiteEngine:
 
     # bm25 weights of names, name_stems, body, body_stems.
     WEIGHTS = "10.0, 6.0, 1.0, 1.0"
+    # (columns matched by word prefix, columns matched by stem)
+    NAME_COLUMNS = ("names", "name_stems")
+    ALL_COLUMNS = ("names body", "name_stems body_stems")
 
     def match(self, clauses, limit, *, names_only=False):
         expression = " AND ".join(
@@ -32,18 +35,11 @@ class SQLiteEngine:
             cursor.execute(sql, [expression, limit])
             return [row[0] for row in cursor.fetchall()]
 
-    @staticmethod
-    def _clause(alternatives, names_only):
+    @classmethod
+    def _clause(cls, alternatives, names_only):
         # Words are folded to [a-z0-9] before they get here, so quoting them is
         # all FTS5 needs: no operator or column name can be smuggled in.
-        words, stems_columns = (
-            ("names", "name_stems")
-            if names_only
-            else (
-                "names body",
-                "name_stems body_stems",
-            )
-        )
+        words, stems_columns = cls.NAME_COLUMNS if names_only else cls.ALL_COLUMNS
         options = []
         for word, stems in alternatives:
             options.append(f'{{{words}}} : "{word}"*')
@@ -71,12 +67,9 @@ class PostgresEngine:
     )
 
     def match(self, clauses, limit, *, names_only=False):
-        query = " & ".join(self._clause(alternatives) for alternatives in clauses)
-        if names_only:
-            # Weights A and B are the names and their stems.
-            query = " & ".join(
-                self._clause(alternatives, weights=":AB") for alternatives in clauses
-            )
+        # Weights A and B are the names and their stems.
+        weights = ":AB" if names_only else ""
+        query = " & ".join(self._clause(alternatives, weights) for alternatives in clauses)
         sql = (
             f"SELECT concept_id FROM terms_searchdocument "
             f"WHERE is_published AND ({self.DOCUMENT}) @@ to_tsquery('simple', unaccent(%s)) "
