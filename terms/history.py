@@ -60,20 +60,19 @@ def _next_record_date(record):
 def version_of(record):
     """Concept `record` with its texts and links, and how it differs from today."""
     if record.history_type == "-":
-        # Texts are deleted just before their concept: take them as they were before.
+        # Texts and links are gone by the time the deletion is recorded: take them as
+        # they were in the last state before it.
         texts = _last_texts_before_deletion(record)
-    else:
-        until = _next_record_date(record) or timezone.now() + timedelta(seconds=1)
-        texts = _texts_until(record.id, until - EPSILON)
-    linked_record = record
-    if record.history_type == "-":
-        # Links are gone by the time the deletion is recorded: take the last state.
         linked_record = (
             Concept.history.filter(id=record.id, history_date__lt=record.history_date)
             .exclude(history_type="-")
             .order_by("-history_date", "-history_id")
             .first()
         ) or record
+    else:
+        until = _next_record_date(record) or timezone.now() + timedelta(seconds=1)
+        texts = _texts_until(record.id, until - EPSILON)
+        linked_record = record
     target_ids = [row.to_concept_id for row in linked_record.see_also.all()]
     slugs = dict(Concept.objects.filter(pk__in=target_ids).values_list("pk", "slug"))
     version = Version(
