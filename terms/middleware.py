@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import gettext
 
 # Reachable without signing in even in intranet mode: the sign-in itself,
 # the load balancer's health probe, and the static files the sign-in page uses.
@@ -60,10 +63,6 @@ class LoginThrottleMiddleware:
     def __call__(self, request):
         if request.method != "POST" or request.path != self.LOGIN_PATH:
             return self.get_response(request)
-        from django.core.cache import cache
-        from django.http import HttpResponse
-        from django.utils.translation import gettext
-
         key = "login-failures:" + request.META.get("REMOTE_ADDR", "unknown")
         if cache.get(key, 0) >= self.LIMIT:
             return HttpResponse(
