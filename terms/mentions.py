@@ -11,6 +11,7 @@ import json
 
 from django.db import connection, transaction
 
+from terms.bulk import insert_rows
 from terms.models import Concept, ConceptText, GlossaryState
 from terms.text import MentionMatcher, linked_targets
 
@@ -85,13 +86,14 @@ def refresh_mentions(concept_ids=None):
     if concept_ids is not None:
         scope = scope.filter(from_concept_id__in=list(concept_ids))
     scope.delete()
-    through.objects.bulk_create(
+    insert_rows(
+        through,
+        ["from_concept", "to_concept"],
         [
-            through(from_concept_id=source, to_concept_id=target)
+            (source, target)
             for source, targets in mentions_by_concept.items()
-            for target in targets
+            for target in sorted(targets)
         ],
-        batch_size=1000,
     )
     # Deletions reach the reader pages through here: make cached pages stale.
     GlossaryState.bump()

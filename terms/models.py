@@ -8,6 +8,8 @@ language) and carry a stored sort key, so the database does the A–Z ordering
 and the letter pages are a single indexed query.
 """
 
+from collections import namedtuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from terms import text
+from terms.bulk import insert_rows
 
 
 def content_languages():
@@ -178,6 +181,32 @@ class Concept(models.Model):
         refresh_derived_for([self.pk])
 
 
+# What the derived rows are built from: a text's values, without model instances,
+# which would cost more than the building itself on a large import.
+TextValues = namedtuple("TextValues", "language term acronyms variants definition")
+INDEX_ENTRY_FIELDS = [
+    "concept",
+    "language",
+    "kind",
+    "text",
+    "label",
+    "untranslated",
+    "is_published",
+    "sort_key",
+    "letter",
+    "folded",
+]
+SEARCH_DOCUMENT_FIELDS = [
+    "concept",
+    "is_published",
+    "names",
+    "name_stems",
+    "body",
+    "body_stems",
+    "labels",
+]
+
+
 def refresh_derived_for(concept_ids):
     """Rebuild the index rows and search documents of many concepts in a few queries.
 
@@ -189,30 +218,39 @@ def refresh_derived_for(concept_ids):
     with transaction.atomic():
         for start in range(0, len(concept_ids), 500):
             chunk = concept_ids[start : start + 500]
-            concepts = Concept.objects.filter(pk__in=chunk).prefetch_related(
-                models.Prefetch("texts", queryset=ConceptText.objects.all())
-            )
+            statuses = dict(Concept.objects.filter(pk__in=chunk).values_list("pk", "status"))
+            texts_of = {}
+            for concept_id, *values in (
+                ConceptText.objects.filter(concept_id__in=chunk)
+                .order_by("concept_id", "language")
+                .values_list("concept_id", *TextValues._fields)
+            ):
+                texts_of.setdefault(concept_id, []).append(TextValues(*values))
             entries, documents, words = [], [], set()
-            for concept in concepts:
-                texts = list(concept.texts.all())
-                entries += build_index_entries(concept, texts)
-                document = build_search_document(concept, texts)
+            for concept_id in chunk:
+                if concept_id not in statuses:
+                    continue  # deleted meanwhile: its rows went with it
+                published = statuses[concept_id] == Status.PUBLISHED
+                texts = texts_of.get(concept_id, [])
+                entries += build_index_entries(concept_id, published, texts)
+                document = build_search_document(concept_id, published, texts)
                 documents.append(document)
                 words |= vocabulary_of(document)
             IndexEntry.objects.filter(concept_id__in=chunk).delete()
             SearchDocument.objects.filter(concept_id__in=chunk).delete()
-            IndexEntry.objects.bulk_create(entries, batch_size=1000)
-            SearchDocument.objects.bulk_create(documents, batch_size=500)
-            SearchWord.objects.bulk_create(
-                [SearchWord(word=word, length=len(word)) for word in sorted(words)],
+            insert_rows(IndexEntry, INDEX_ENTRY_FIELDS, entries)
+            insert_rows(SearchDocument, SEARCH_DOCUMENT_FIELDS, documents)
+            insert_rows(
+                SearchWord,
+                ["word", "length"],
+                [(word, len(word)) for word in sorted(words)],
                 ignore_conflicts=True,
-                batch_size=1000,
             )
         GlossaryState.bump()
 
 
-def build_index_entries(concept, texts):
-    """The index rows of one concept, for every page language.
+def build_index_entries(concept_id, published, texts):
+    """The index rows of one concept, for every page language, in `INDEX_ENTRY_FIELDS` order.
 
     On a page in language L: L's term, acronyms and variants; acronyms of the
     other languages too (readers hear `CSM` whatever language they read); and,
@@ -244,25 +282,26 @@ def build_index_entries(concept, texts):
         first_kind = {}
         for kind, wording in wordings:
             first_kind.setdefault(wording, kind)  # a wording is listed once per page
-        for wording, kind in first_kind.items():
-            entries.append(
-                IndexEntry(
-                    concept=concept,
-                    language=language,
-                    kind=kind,
-                    text=wording[:255],
-                    label=label[:255],
-                    untranslated=untranslated,
-                    is_published=concept.is_published,
-                    sort_key=text.sort_key(wording),
-                    letter=text.letter_of(wording),
-                    folded=text.fold_word(wording)[:255],
-                )
+        entries += [
+            (
+                concept_id,
+                language,
+                kind,
+                wording[:255],
+                label[:255],
+                untranslated,
+                published,
+                text.sort_key(wording),
+                text.letter_of(wording),
+                text.fold_word(wording)[:255],
             )
+            for wording, kind in first_kind.items()
+        ]
     return entries
 
 
-def build_search_document(concept, texts):
+def build_search_document(concept_id, published, texts):
+    """One concept's search row, in `SEARCH_DOCUMENT_FIELDS` order."""
     labels = []
     definitions = []
     for content in texts:
@@ -274,20 +313,21 @@ def build_search_document(concept, texts):
             definitions.append(content.definition)
     names = " ".join(text.fold(wording) for wording, _kind in labels)
     body = " ".join(text.fold(definition) for definition in definitions)
-    return SearchDocument(
-        concept=concept,
-        is_published=concept.is_published,
-        names=names,
-        name_stems=text.stemmed(names),
-        body=body,
-        body_stems=text.stemmed(body),
-        labels=labels,
+    return (
+        concept_id,
+        published,
+        names,
+        text.stemmed(names),
+        body,
+        text.stemmed(body),
+        labels,
     )
 
 
 def vocabulary_of(document):
     """Name words long enough for typo tolerance (the SPEC: five letters or more)."""
-    return {word for word in document.names.split() if 5 <= len(word) <= 64}
+    names = document[SEARCH_DOCUMENT_FIELDS.index("names")]
+    return {word for word in names.split() if 5 <= len(word) <= 64}
 
 
 class ConceptText(models.Model):

@@ -25,8 +25,10 @@ _LIGATURES = {
     "ﬂ": "fl",
 }
 _LIGATURE_TABLE = str.maketrans(_LIGATURES)
-_JOINER_TABLE = str.maketrans({c: "" for c in _JOINERS})
-_APOSTROPHE_TABLE = str.maketrans({c: " " for c in _APOSTROPHES})
+# Joiners vanish, apostrophes become word breaks, ligatures expand: one pass.
+_FOLD_TABLE = str.maketrans(
+    {**{c: "" for c in _JOINERS}, **{c: " " for c in _APOSTROPHES}, **_LIGATURES}
+)
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Control characters other than tab and line ends: invisible, and refused by XLSX.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -45,11 +47,14 @@ def fold(text):
     `taux d attrition`, `PME/PMI` → `pme pmi`. Used for search and sort keys,
     so that what a reader types on a plain keyboard meets what editors wrote.
     """
-    text = (text or "").translate(_JOINER_TABLE).translate(_APOSTROPHE_TABLE)
-    # Only [0-9a-z] survives below, so dropping every non-ASCII character left after
-    # decomposition is the same as stripping accents, and much faster.
-    text = unicodedata.normalize("NFKD", text.translate(_LIGATURE_TABLE))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = text or ""
+    if text.isascii():
+        text = text.replace("'", " ").replace("`", " ").lower()
+    else:
+        # Only [0-9a-z] survives below, so dropping every non-ASCII character left after
+        # decomposition is the same as stripping accents, and much faster.
+        text = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
+        text = text.encode("ascii", "ignore").decode("ascii").lower()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
@@ -57,6 +62,12 @@ def fold(text):
 def fold_word(word):
     """`fold` for one word or short wording, cached: texts repeat the same words."""
     return fold(word)
+
+
+@functools.lru_cache(maxsize=100_000)
+def exact_word(word):
+    """`strip_accents` for one word, cached: how acronyms are compared, case kept."""
+    return strip_accents(word)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -169,7 +180,7 @@ class MentionMatcher:
         never linked, and with `first_only` each target is linked at its first mention."""
         tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
         folded = [fold_word(word) for _s, _e, word in tokens]
-        raw = [word if word.isascii() else strip_accents(word) for _s, _e, word in tokens]
+        raw = [word if word.isascii() else exact_word(word) for _s, _e, word in tokens]
         segments, linked, cursor, index = [], set(), 0, 0
         while index < len(tokens):
             match = self._match_at(index, folded, raw)
@@ -238,10 +249,11 @@ def stems_of(word):
     return frozenset((_stemmer("french").stemWord(word), _stemmer("english").stemWord(word)))
 
 
-def stemmed(text):
-    """Every stem of every word of `text`, space-separated, for the search index."""
+def stemmed(folded_text):
+    """Every stem of every word of a text already folded (`fold`), space-separated, for the
+    search index."""
     stems = []
-    for word in words_of(text):
+    for word in folded_text.split():
         stems.extend(sorted(stems_of(word)))
     return " ".join(stems)
 
