@@ -115,6 +115,7 @@ def bench_env(workdir, workers):
     env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_SETTINGS)}
     env.update(
         GLOSSARY_SQLITE_PATH=str(workdir / "bench.sqlite3"),
+        GLOSSARY_CACHE_DIR=str(workdir / "cache"),
         DJANGO_SECRET_KEY="bench-" + "not-a-secret-" * 4 + str(os.getpid()),
         DJANGO_DEBUG="0",
         DJANGO_SECURE_COOKIES="0",

@@ -4,6 +4,7 @@ One file for every environment: what differs between a laptop and production
 comes from environment variables, never from a second settings module.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -186,21 +187,32 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
-# One cache per process by default; REDIS_URL shares it between app servers
-# (the login throttle counts failures there).
+# The cache holds reader pages (terms/caching.py) and the login throttle's counts.
+# By default it is a folder shared by every worker of this server: a page rendered
+# once serves them all, survives a worker's restart, and lives in the OS page cache
+# rather than in each worker's memory; the throttle counts every worker's failures.
+# REDIS_URL shares it between app servers. Keys are prefixed with the database they
+# describe, so two databases (a benchmark, a restored copy) never share pages.
+CACHE_KEY_PREFIX = hashlib.sha1(
+    "{ENGINE}|{HOST}|{PORT}|{NAME}".format(**DATABASES["default"]).encode()
+).hexdigest()[:10]
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            # Reader pages of a few KB each: a worker keeps the busiest ones.
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "BACKEND": "terms.filecache.SharedFileCache",
+            "LOCATION": os.environ.get("GLOSSARY_CACHE_DIR", str(BASE_DIR / "data" / "cache")),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Reader pages of 2 to 40 KB, a third of that once zlib has them: 20,000
+            # holds every term page of a large glossary in both languages in ~100 MB.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 

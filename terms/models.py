@@ -8,11 +8,13 @@ language) and carry a stored sort key, so the database does the A–Z ordering
 and the letter pages are a single indexed query.
 """
 
+import time
 from collections import namedtuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -461,6 +463,10 @@ class GlossaryState(models.Model):
     Reader pages are cached per generation (terms/caching.py): reading it is
     one indexed query, and bumping it in the writing transaction makes every
     worker's cached pages stale at once, whatever cache each process has.
+    A bump moves the generation to at least the current time in microseconds:
+    after a database is restored from a backup (an older generation), the next
+    change still lands above every generation cached since, so the shared cache
+    can never serve a page of the abandoned timeline.
     """
 
     generation = models.PositiveBigIntegerField(default=0)
@@ -474,5 +480,8 @@ class GlossaryState(models.Model):
 
     @classmethod
     def bump(cls):
-        if not cls.objects.filter(pk=1).update(generation=models.F("generation") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"generation": 1})
+        now = time.time_ns() // 1000
+        if not cls.objects.filter(pk=1).update(
+            generation=Greatest(models.F("generation") + 1, models.Value(now))
+        ):
+            cls.objects.get_or_create(pk=1, defaults={"generation": now})

@@ -54,3 +54,31 @@ def test_editors_are_never_served_a_cached_page(reader, seed, editor):
     editor_client.force_login(editor)
     body = editor_client.get("/fr/terms/hybride/").content.decode()
     assert "/admin/terms/concept/" in body
+
+
+def test_the_page_cache_is_one_folder_shared_by_every_worker(settings):
+    """gunicorn's workers are processes: only a cache outside them serves a page rendered
+    by one worker to the others (and keeps it across a worker's restart)."""
+    from django.core.cache import cache, caches
+
+    assert settings.CACHES["default"]["BACKEND"] == "terms.filecache.SharedFileCache"
+    cache.set("page:probe", "rendered once")
+    other_process_view = caches.create_connection("default")  # a fresh backend, same folder
+    assert other_process_view.get("page:probe") == "rendered once"
+
+
+@pytest.mark.django_db
+def test_a_restored_backup_never_meets_pages_cached_after_it(reader, seed):
+    """Restoring an older database brings back an older generation: the next change must
+    still land above every generation cached meanwhile."""
+    from terms.models import GlossaryState
+
+    reader.get("/fr/terms/hybride/")
+    cached_generation = GlossaryState.current()
+    # Backups taken a few changes before the page was cached, each restored in turn.
+    for changes_ago in range(1, 6):
+        GlossaryState.objects.filter(pk=1).update(generation=cached_generation - changes_ago)
+        definition = f"Restaurée {changes_ago}."
+        assert import_file(f"slug,definition_fr\nhybride,{definition}\n".encode()).ok
+        assert GlossaryState.current() > cached_generation
+        assert definition in reader.get("/fr/terms/hybride/").content.decode()
