@@ -13,7 +13,7 @@ from collections import namedtuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -476,7 +476,12 @@ class GlossaryState(models.Model):
 
     @classmethod
     def current(cls):
-        return cls.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+        # Asked on every reader request, cached page or not: plain SQL skips building
+        # the ORM query, a fifth of what serving a cached page costs.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT generation FROM {cls._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def bump(cls):
