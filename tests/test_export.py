@@ -56,6 +56,21 @@ def test_cells_that_look_like_formulas_are_escaped_and_round_trip(seed):
     assert content.definition == '=HYPERLINK("http://evil.example","clic")'
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("definition", ["'=1+1", "'tis", "''", "'", "=1+1", "’apostrophe"])
+def test_text_that_starts_with_an_apostrophe_round_trips(seed, file_format, definition):
+    """The apostrophe is the spreadsheets' escape in CSV and XLSX alike: text of one's own
+    that starts with one comes back exactly as written."""
+    content = ConceptText.objects.get(concept__slug="hybride", language="fr")
+    content.definition = definition
+    content.save()
+    report = import_file(export_file(file_format), file_name=f"x.{file_format}")
+    assert (report.updated, report.unchanged) == (0, 39)
+    content.refresh_from_db()
+    assert content.definition == definition
+
+
 @pytest.mark.parametrize("value", ["=1+1", "+33 6", "-5", "@SUM", "'quoted", "''", "plain", ""])
 def test_formula_escaping_is_reversible(value):
     assert unescape_formula(escape_formula(value)) == value

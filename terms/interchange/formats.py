@@ -8,6 +8,9 @@ from Excel or LibreOffice, and JSON lists of objects. Anything else raises
 Writing makes files that are safe to open in a spreadsheet: in CSV a cell that
 a spreadsheet would run as a formula is prefixed with an apostrophe (and the
 prefix is removed again on import); in XLSX every cell is written as text.
+Reading removes that apostrophe from XLSX cells too, because a CSV export opened
+in Calc or Excel and saved as XLSX keeps it as part of the text; so an XLSX cell
+whose own text starts with an apostrophe is written with one more.
 """
 
 import csv
@@ -129,7 +132,7 @@ def _read_xlsx(data):
         raise UnreadableFile(f"The workbook's first sheet cannot be read ({error}).") from None
     finally:
         book.close()
-    return _dataset_from_rows(rows, unescape=False)
+    return _dataset_from_rows(rows, unescape=True)
 
 
 def _read_json(data):
@@ -216,8 +219,10 @@ def _write_xlsx(dataset):
     for row_number, row in enumerate(dataset, 2):
         for column_number, value in enumerate(row, 1):
             cell = sheet.cell(row=row_number, column=column_number)
-            cell.value = str(value)
-            # Written as a string cell, `=SUM(A1)` stays text, never a formula.
+            value = str(value)
+            # Only an apostrophe needs the escape here: written as a string cell,
+            # `=SUM(A1)` stays text, never a formula.
+            cell.value = "'" + value if value.startswith("'") else value
             cell.data_type = TYPE_STRING
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
