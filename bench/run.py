@@ -56,6 +56,7 @@ SEARCH_P95_TARGET_MS = 50.0
 
 TERM_PAGES = 200  # distinct term pages the term load cycles through
 SEARCH_QUERIES = 300  # distinct queries the search load cycles through
+FRESH_QUERIES_PER_S = 400  # new queries prepared per second of the never-cached search run
 SLOWEST_SHOWN = 5  # slowest paths listed in the report, for targets with many paths
 # Inherited settings are dropped: they could point the app at another database or cache
 # (DATABASE_URL, REDIS_URL), require a login, or change gunicorn's workers.
@@ -241,8 +242,8 @@ def _typo(rng, word):
     return word[:position] + rng.choice("aeioursnt") + word[position + 1 :]
 
 
-def search_paths(rows, rng):
-    return [f"/fr/search/?q={urllib.parse.quote(q)}" for q in search_queries(rows, rng)]
+def search_paths(queries):
+    return [f"/fr/search/?q={urllib.parse.quote(q)}" for q in queries]
 
 
 @dataclass
@@ -254,6 +255,9 @@ class Target:
     min_ratio: float | None = None  # of /healthz throughput
     max_p95_ms: float | None = None
     connections: int | None = None  # None: --connections
+    # Every request a path nobody asked before: no smoke request and no warm-up (both
+    # would cache the pages), and wrk's threads start at evenly spread places.
+    fresh: bool = False
 
     def describe(self):
         parts = []
@@ -264,28 +268,35 @@ class Target:
         return ", ".join(parts) or "—"
 
 
-def targets(rows, seed, latency_connections):
+def targets(rows, seed, latency_connections, duration):
     rng = random.Random(seed)
-    searches = search_paths(rows, rng)
+    terms = term_paths(rows, rng)
+    # Enough new queries that the fresh run never comes back to one (a few hundred
+    # searches a second at most), none of them among the repeated ones.
+    queries = search_queries(rows, rng, count=SEARCH_QUERIES + duration * FRESH_QUERIES_PER_S)
+    repeated, fresh = search_paths(queries[:SEARCH_QUERIES]), search_paths(queries[SEARCH_QUERIES:])
     return [
         Target("/healthz", ["/healthz"]),
         Target("/fr/", ["/fr/"]),
         Target("/fr/letters/C/", ["/fr/letters/C/"], min_ratio=0.7),
-        Target(f"/fr/terms/… ({TERM_PAGES} slugs)", term_paths(rows, rng), min_ratio=0.7),
-        Target(
-            f"/fr/search/?q=… ({len(searches)} queries)",
-            searches,
-            min_ratio=0.5,
-            max_p95_ms=SEARCH_P95_TARGET_MS,
-        ),
+        Target(f"/fr/terms/… ({len(terms)} slugs)", terms, min_ratio=0.7),
         # At 64 connections on a few workers, latency is mostly queueing (Little's law:
-        # latency ≈ connections / throughput). With one connection per worker it is the
+        # latency ≈ connections / throughput; /healthz itself shows it), so this run is
+        # about throughput. The two runs below, one connection per worker, measure the
         # time the app takes to answer, which is what a p95 bar is about.
+        Target(f"/fr/search/?q=… ({len(repeated)} queries)", repeated, min_ratio=0.5),
         Target(
             f"same searches, {latency_connections} connections",
-            searches,
+            repeated,
             max_p95_ms=SEARCH_P95_TARGET_MS,
             connections=latency_connections,
+        ),
+        Target(
+            f"new searches (never cached), {latency_connections} connections",
+            fresh,
+            max_p95_ms=SEARCH_P95_TARGET_MS,
+            connections=latency_connections,
+            fresh=True,
         ),
     ]
 
@@ -509,7 +520,11 @@ def run_wrk(args, server, workdir, target, duration):
     paths_file.write_text("\n".join(target.paths) + "\n")
     completed = subprocess.run(
         wrk_command(args, server.base + "/", duration, target.connections),
-        env={**os.environ, "BENCH_PATHS": str(paths_file)},
+        env={
+            **os.environ,
+            "BENCH_PATHS": str(paths_file),
+            "BENCH_THREAD_SPACING": str(len(target.paths) // args.threads if target.fresh else 37),
+        },
         capture_output=True,
         text=True,
         timeout=duration + 60,
@@ -549,10 +564,11 @@ def drain(server):
 
 def measure(args, server, workdir, target):
     before = Load()
-    smoke(server, target, before)
-    if args.warmup:
-        run_wrk(args, server, workdir, target, args.warmup)
-        drain(server)
+    if not target.fresh:
+        smoke(server, target, before)
+        if args.warmup:
+            run_wrk(args, server, workdir, target, args.warmup)
+            drain(server)
     offset = server.log.stat().st_size
     load = parse_wrk(run_wrk(args, server, workdir, target, args.duration))
     drain(server)
@@ -721,7 +737,8 @@ def load_table(results, healthz):
         has_bar = target.min_ratio is not None or target.max_p95_ms is not None
         lines.append(
             f"| `{target.name}` | {connections} | {load.requests_per_s:,.0f} | {load.p50:.1f} "
-            f"| {load.p95:.1f} | {load.p99:.1f} | {ratio:.2f} | {load.mean_kb:.1f} "
+            f"| {load.p95:.1f} | {load.p99:.1f} | {ratio:.2f} "
+            f"| {f'{load.mean_kb:.1f}' if load.mean_kb else '—'} "
             f"| {load.errors} | {target.describe()} "
             f"| {verdict(passed) if has_bar or load.errors else '—'} |"
         )
@@ -732,7 +749,7 @@ def status_lines(results):
     """Statuses other than 200, before and during the load: the table alone would hide them."""
     lines = []
     for target, load, _connections in results:
-        if set(load.smoke) != {"200"} or set(load.statuses) - {"200"}:
+        if (load.smoke and set(load.smoke) != {"200"}) or set(load.statuses) - {"200"}:
             lines.append(
                 f"- `{target.name}`: statuses before the load {load.smoke}, "
                 f"during it {load.statuses}"
@@ -744,7 +761,7 @@ def slowest_lines(results):
     """The slowest paths of the targets that cycle through many, measured one at a time."""
     lines, seen = [], set()
     for target, load, _connections in results:
-        if len(target.paths) < 2 or tuple(target.paths) in seen:
+        if len(target.paths) < 2 or not load.slowest or tuple(target.paths) in seen:
             continue
         seen.add(tuple(target.paths))
         paths = ", ".join(
@@ -912,7 +929,8 @@ def load_all(args, server, workdir, rows):
     workers = len(server.worker_pids())
     results = []
     with MemoryWatch(server) as watch:
-        for target in targets(rows, args.seed, args.latency_connections or workers):
+        latency_connections = args.latency_connections or workers
+        for target in targets(rows, args.seed, latency_connections, args.duration):
             say(f"  load {target.name} ...")
             load = measure(args, server, workdir, target)
             say(

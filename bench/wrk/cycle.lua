@@ -29,7 +29,10 @@ function init(args)
     end
   end
   if #paths > 0 then
-    position = ((thread_number or 0) * 37) % #paths
+    -- BENCH_THREAD_SPACING paths apart: 37 mixes the cycle; len / threads never lets
+    -- a thread reach a path another thread has asked (the never-cached search run).
+    local spacing = tonumber(os.getenv("BENCH_THREAD_SPACING") or "37")
+    position = ((thread_number or 0) * spacing) % #paths
   end
 end
 

@@ -66,10 +66,14 @@ def search(query, language, *, limit=MAX_RESULTS):
     if not words:
         return SearchOutcome(query=query, results=[])
     engine = current_engine()
-    clauses = _clauses(words, engine)
-    # Names rank first: when they give enough candidates, definitions need no look.
+    # A one-letter word among others is an elision or an initial (`prévision d’entreprise`,
+    # `e commerce`): matching it as a prefix would scan every word with that letter and
+    # narrow nothing. The ranking still compares the whole query with the names.
+    clauses = _clauses([word for word in words if len(word) > 1] or words, engine)
+    # Names rank first: definition-only matches rank below every name match, so they
+    # are only looked for when the names leave places on the page.
     ids = engine.match(clauses, CANDIDATES, names_only=True)
-    if len(ids) < CANDIDATES:
+    if len(ids) < limit:
         found = set(ids)
         ids += [i for i in engine.match(clauses, CANDIDATES) if i not in found]
     if ids:
@@ -170,12 +174,16 @@ def _excerpt(definition, words):
     flat = " ".join(definition.split())
     if len(flat) <= EXCERPT_LENGTH:
         return flat
-    folded_positions = [
-        match.start()
-        for match in text.word_spans(flat)
-        if any(text.fold_word(match.group()).startswith(w) for w in words if len(w) > 2)
-    ]
-    start = max(0, folded_positions[0] - 60) if folded_positions else 0
+    long_words = [w for w in words if len(w) > 2]
+    first_match = next(
+        (
+            match.start()
+            for match in text.word_spans(flat)
+            if any(text.fold_word(match.group()).startswith(w) for w in long_words)
+        ),
+        None,
+    )
+    start = max(0, first_match - 60) if first_match is not None else 0
     if start:
         start = flat.find(" ", start) + 1
     excerpt = flat[start : start + EXCERPT_LENGTH].rsplit(" ", 1)[0]
