@@ -16,8 +16,10 @@ PostgreSQL), then the A–Z order.
 
 from dataclasses import dataclass
 
+from django.db import models
+
 from terms import text
-from terms.models import Concept, SearchDocument
+from terms.models import Concept, ConceptText
 from terms.search.engines import current_engine
 
 MAX_QUERY_LENGTH = 200
@@ -26,6 +28,43 @@ MAX_RESULTS = 20
 CANDIDATES = 100
 EXCERPT_LENGTH = 220
 TYPO_MIN_LENGTH = 5
+# Articles, prepositions and conjunctions of French and English, as folded.
+FUNCTION_WORDS = frozenset(
+    [
+        "au",
+        "aux",
+        "ce",
+        "ces",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "la",
+        "le",
+        "les",
+        "ou",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
+)
 
 
 @dataclass
@@ -66,19 +105,24 @@ def search(query, language, *, limit=MAX_RESULTS):
     if not words:
         return SearchOutcome(query=query, results=[])
     engine = current_engine()
-    # A one-letter word among others is an elision or an initial (`prévision d’entreprise`,
-    # `e commerce`): matching it as a prefix would scan every word with that letter and
-    # narrow nothing. The ranking still compares the whole query with the names.
-    clauses = _clauses([word for word in words if len(word) > 1] or words, engine)
+    # Among other words, a one-letter word (an elision or an initial: `prévision
+    # d’entreprise`, `e commerce`) or a function word (`de`, `the`) narrows nothing and,
+    # matched as a prefix, would scan most of the index. The ranking still compares the
+    # whole query with the names.
+    clauses = _clauses([word for word in words if not _is_filler(word)] or words, engine)
     # Names rank first: definition-only matches rank below every name match, so they
     # are only looked for when the names leave places on the page.
-    ids = engine.match(clauses, CANDIDATES, names_only=True)
-    if len(ids) < limit:
-        found = set(ids)
-        ids += [i for i in engine.match(clauses, CANDIDATES) if i not in found]
-    if ids:
-        return SearchOutcome(query=query, results=_ranked(ids, words, clauses, language, limit))
+    matches = dict(engine.match(clauses, CANDIDATES, names_only=True))
+    if len(matches) < limit:
+        for concept_id, labels in engine.match(clauses, CANDIDATES):
+            matches.setdefault(concept_id, labels)
+    if matches:
+        return SearchOutcome(query=query, results=_ranked(matches, words, clauses, language, limit))
     return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
+
+
+def _is_filler(word):
+    return len(word) == 1 or word in FUNCTION_WORDS
 
 
 def _clauses(words, engine):
@@ -141,12 +185,15 @@ def _holds(name_words, clauses):
     )
 
 
-def _ranked(ids, words, clauses, language, limit):
-    labels = dict(SearchDocument.objects.filter(pk__in=ids).values_list("concept_id", "labels"))
-    position = {concept_id: index for index, concept_id in enumerate(ids)}
-    tiers = {concept_id: _tier(labels.get(concept_id, []), words, clauses) for concept_id in ids}
-    best = sorted(ids, key=lambda concept_id: (*tiers[concept_id], position[concept_id]))[:limit]
-    concepts = Concept.objects.with_texts().in_bulk(best)
+def _ranked(matches, words, clauses, language, limit):
+    """`matches`: {concept id: its names' labels}, in the engine's order of relevance."""
+    position = {concept_id: index for index, concept_id in enumerate(matches)}
+    tiers = {concept_id: _tier(labels, words, clauses) for concept_id, labels in matches.items()}
+    best = sorted(matches, key=lambda concept_id: (*tiers[concept_id], position[concept_id]))
+    best = best[:limit]
+    # The linked form of each definition is the term page's business, and the biggest column.
+    texts = models.Prefetch("texts", queryset=ConceptText.objects.defer("definition_links"))
+    concepts = Concept.objects.prefetch_related(texts).in_bulk(best)
     return [
         _result(concepts[concept_id], language, words, tiers[concept_id][0])
         for concept_id in best
@@ -174,14 +221,21 @@ def _excerpt(definition, words):
     flat = " ".join(definition.split())
     if len(flat) <= EXCERPT_LENGTH:
         return flat
-    long_words = [w for w in words if len(w) > 2]
-    first_match = next(
-        (
-            match.start()
-            for match in text.word_spans(flat)
-            if any(text.fold_word(match.group()).startswith(w) for w in long_words)
-        ),
-        None,
+    # Only words that appear as such are worth a scan (a match by stem, or in the names
+    # only, starts the excerpt at the beginning).
+    folded = text.fold(flat)
+    long_words = [w for w in words if len(w) > 2 and w in folded]
+    first_match = (
+        next(
+            (
+                match.start()
+                for match in text.word_spans(flat)
+                if any(text.fold_word(match.group()).startswith(w) for w in long_words)
+            ),
+            None,
+        )
+        if long_words
+        else None
     )
     start = max(0, first_match - 60) if first_match is not None else 0
     if start:

@@ -1,10 +1,13 @@
 """The two search engines behind one interface, chosen from the database in use.
 
 Each engine answers two questions over published search documents:
-- `match(clauses, limit)`: ids of concepts where every clause matches, best first;
-  a clause is a list of alternatives for one query word, each (word, stems).
+- `match(clauses, limit)`: (concept id, labels of its names) where every clause
+  matches, best first; a clause is a list of alternatives for one query word,
+  each (word, stems). The labels come along so that ranking needs no other query.
 - `corrections(word)`: vocabulary words that may be `word` with a typo.
 """
+
+import json
 
 from django.db import connection
 from django.db.models import Q
@@ -26,14 +29,14 @@ class SQLiteEngine:
             self._clause(alternatives, names_only) for alternatives in clauses
         )
         sql = (
-            "SELECT d.concept_id FROM terms_search_fts f "
+            "SELECT d.concept_id, d.labels FROM terms_search_fts f "
             "JOIN terms_searchdocument d ON d.concept_id = f.rowid "
             f"WHERE terms_search_fts MATCH %s AND d.is_published "
             f"ORDER BY bm25(terms_search_fts, {self.WEIGHTS}) LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, limit])
-            return [row[0] for row in cursor.fetchall()]
+            return _with_labels(cursor.fetchall())
 
     @classmethod
     def _clause(cls, alternatives, names_only):
@@ -71,14 +74,14 @@ class PostgresEngine:
         weights = ":AB" if names_only else ""
         query = " & ".join(self._clause(alternatives, weights) for alternatives in clauses)
         sql = (
-            f"SELECT concept_id FROM terms_searchdocument "
+            f"SELECT concept_id, labels FROM terms_searchdocument "
             f"WHERE is_published AND ({self.DOCUMENT}) @@ to_tsquery('simple', unaccent(%s)) "
             f"ORDER BY ts_rank('{{0.1, 0.2, 0.6, 1.0}}', {self.DOCUMENT}, "
             f"to_tsquery('simple', unaccent(%s))) DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [query, query, limit])
-            return [row[0] for row in cursor.fetchall()]
+            return _with_labels(cursor.fetchall())
 
     @staticmethod
     def _clause(alternatives, weights=""):
@@ -95,6 +98,14 @@ class PostgresEngine:
                 [word, len(word) - 1, len(word) + 1],
             )
             return [row[0] for row in cursor.fetchall()]
+
+
+def _with_labels(rows):
+    # Django has both drivers hand JSON over as text, for its JSONField to decode.
+    return [
+        (concept_id, json.loads(labels) if isinstance(labels, str) else labels)
+        for concept_id, labels in rows
+    ]
 
 
 def current_engine():
