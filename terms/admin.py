@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
@@ -263,6 +263,20 @@ class ConceptAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
             extra = self.model.objects.filter(index_entries__folded__contains=folded)
             queryset = queryset | extra
         return queryset.distinct(), True
+
+    def response_action(self, request, queryset):
+        # Django's admin turns a selection that is not a list of ids (a forged or
+        # truncated form) into a server error; say so and change nothing instead.
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        try:
+            for value in selected:
+                self.opts.pk.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request, _("The selection was not understood: nothing was changed."), messages.ERROR
+            )
+            return redirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
     # -- history -----------------------------------------------------------------
 

@@ -166,6 +166,17 @@ def test_publish_and_unpublish_actions_update_the_index(editor_client, seed):
 
 
 @pytest.mark.django_db
+def test_a_forged_action_selection_changes_nothing_and_says_so(editor_client, seed):
+    pk = Concept.objects.get(slug="hybride").pk
+    response = editor_client.post(
+        CHANGELIST, {"action": "unpublish", "_selected_action": [pk, "objects"]}, follow=True
+    )
+    assert response.status_code == 200
+    assert '<li class="error">' in response.content.decode()
+    assert Concept.objects.get(pk=pk).status == "published"
+
+
+@pytest.mark.django_db
 def test_oversized_uploads_are_refused_with_a_clear_message(editor_client, seed, settings):
     settings.GLOSSARY_MAX_UPLOAD_BYTES = 1000
     upload = SimpleUploadedFile("big.csv", b"slug,term_fr\n" + b"a,b\n" * 400)

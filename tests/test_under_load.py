@@ -1,0 +1,299 @@
+"""Readers keep reading while an import and admin edits run (the SPEC's "Reliability").
+
+gunicorn serves a database of its own as `make run` does (several workers, debug off);
+reader threads load the public pages and the API while an import rewrites every seed
+definition and adds concepts, and an editor unpublishes and republishes concepts in
+the admin. Afterwards: no 5xx and no failed request, nothing in gunicorn's log about a
+locked database, a traceback or a timed-out worker, and every imported row is there.
+On PostgreSQL (DATABASE_URL) the same runs against a database made for the test.
+"""
+
+import csv
+import http.cookiejar
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "terms" / "fixtures" / "glossaire-ventes.csv"
+NEW_CONCEPTS = 1500
+MARK = " Révisé pendant la charge."
+READERS = 8
+EDITOR_PASSWORD = "load-test-password-1234"  # a throwaway account
+# Concepts the editor unpublishes for a moment: readers do not ask for them.
+EDITED = ("hybride", "asynchrone")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def database_url():
+    """The test's own database: a SQLite file, or a new PostgreSQL database."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield None
+        return
+    import psycopg
+
+    parts = urllib.parse.urlsplit(base)
+    name = f"glossary_load_{os.getpid()}"
+    maintenance = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Site:
+    base: str
+    env: dict
+    log_path: Path
+
+    def command(self, *args):
+        return [sys.executable, "manage.py", *args]
+
+    def manage(self, *args, timeout=120):
+        return subprocess.run(
+            self.command(*args),
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        ).stdout
+
+
+@pytest.fixture
+def site(tmp_path, database_url):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "GLOSSARY_", "DATABASE_", "REDIS_", "WEB_CONC"))
+    }
+    port = free_port()
+    env.update(
+        DJANGO_SETTINGS_MODULE="glossary_site.settings",
+        DJANGO_SECRET_KEY="load-test-" + "x" * 40,
+        DJANGO_DEBUG="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        GLOSSARY_SQLITE_PATH=str(tmp_path / "glossary.sqlite3"),
+        GLOSSARY_CACHE_DIR=str(tmp_path / "cache"),
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="3",
+        DJANGO_SUPERUSER_PASSWORD=EDITOR_PASSWORD,
+        PYTHONUNBUFFERED="1",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+
+    site = Site(f"http://127.0.0.1:{port}", env, tmp_path / "gunicorn.log")
+    site.manage("migrate", "--no-input")
+    site.manage("load_seed")
+    site.manage("collectstatic", "--no-input")
+    site.manage("createsuperuser", "--no-input", "--username", "editor", "--email", "e@x.org")
+    with open(site.log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(site.base + "/healthz", timeout=2).read()
+                break
+            except OSError as error:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    log = site.log_path.read_text()
+                    raise AssertionError(f"gunicorn did not start:\n{log}") from error
+                time.sleep(0.2)
+        yield site
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def reader_paths():
+    with open(SEED, encoding="utf-8") as seed:
+        slugs = [row["slug"] for row in csv.DictReader(seed) if row["slug"] not in EDITED]
+    return [
+        "/fr/",
+        "/en/",
+        "/fr/letters/C/",
+        "/en/letters/S/",
+        "/fr/search/?q=vente",
+        "/fr/search/?q=" + urllib.parse.quote("chargée de compte"),
+        "/en/search/?q=churn",
+        "/api/search/?q=ae&lang=fr",
+        "/healthz",
+        *(f"/fr/terms/{slug}/" for slug in slugs),
+        *(f"/en/terms/{slug}/" for slug in slugs[:10]),
+    ]
+
+
+def read_until(stop, base, paths, offset, outcomes):
+    position = offset
+    while not stop.is_set():
+        path = paths[position % len(paths)]
+        position += 1
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                response.read()
+                outcomes.append((path, response.status))
+        except urllib.error.HTTPError as error:
+            outcomes.append((path, error.code))
+        except OSError as error:
+            outcomes.append((path, repr(error)))
+
+
+def import_file(tmp_path):
+    """Every seed definition revised, and NEW_CONCEPTS concepts that mention seed terms."""
+    with open(SEED, encoding="utf-8") as seed:
+        reader = csv.DictReader(seed)
+        columns, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        row["definition_fr"] += MARK
+    for number in range(NEW_CONCEPTS):
+        rows.append(
+            {
+                **dict.fromkeys(columns, ""),
+                "slug": f"charge-{number}",
+                "status": "published",
+                "term_fr": f"Terme de charge {number}",
+                "definition_fr": f"Suivi par le Chargé·e de compte (AE), cas {number}.",
+                "see_also": "hybride",
+            }
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns)
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "revised.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+class Editor:
+    """A browser session in the admin: logs in, then runs changelist actions."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def csrf_token(self, path):
+        page = self.opener.open(self.base + path, timeout=30).read().decode()
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def post(self, path, fields):
+        data = urllib.parse.urlencode(
+            {**fields, "csrfmiddlewaretoken": self.csrf_token(path)}, doseq=True
+        ).encode()
+        request = urllib.request.Request(self.base + path, data, headers={"Referer": self.base})
+        with self.opener.open(request, timeout=60) as response:
+            return response.status, response.read().decode()
+
+    def log_in(self):
+        status, page = self.post(
+            "/admin/login/?next=/admin/",
+            {"username": "editor", "password": EDITOR_PASSWORD, "next": "/admin/"},
+        )
+        assert status == 200 and "logout" in page.lower(), page[:500]
+
+    def run_action(self, action, concept_ids):
+        status, _page = self.post(
+            "/admin/terms/concept/", {"action": action, "_selected_action": concept_ids}
+        )
+        assert status == 200
+
+
+def test_readers_see_no_error_while_an_import_and_admin_edits_run(site, tmp_path):
+    edited_ids = site.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from terms.models import Concept; "
+        f"print(*Concept.objects.filter(slug__in={list(EDITED)!r}).values_list('pk', flat=True))",
+    ).split()
+    assert len(edited_ids) == len(EDITED) and all(pk.isdigit() for pk in edited_ids)
+    paths = reader_paths()
+    stop, outcomes = threading.Event(), []
+    readers = [
+        threading.Thread(
+            target=read_until, args=(stop, site.base, paths, number * 7, outcomes), daemon=True
+        )
+        for number in range(READERS)
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        time.sleep(1)
+        editor = Editor(site.base)
+        editor.log_in()
+        importing = subprocess.Popen(
+            site.command("import_glossary", str(import_file(tmp_path))),
+            cwd=ROOT,
+            env=site.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        edits = 0
+        while importing.poll() is None or edits < 4:
+            editor.run_action("unpublish", edited_ids)
+            editor.run_action("publish", edited_ids)
+            edits += 2
+        output, _ = importing.communicate(timeout=120)
+        assert importing.returncode == 0, output
+        time.sleep(1)  # readers carry on a moment after the last write
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=60)
+
+    failures = [(path, status) for path, status in outcomes if status != 200]
+    assert len(outcomes) > 200, "the readers hardly read"
+    assert not failures, failures[:20]
+    log = site.log_path.read_text()
+    for problem in ("database is locked", "Traceback", "WORKER TIMEOUT", '" 50'):
+        assert problem not in log, problem
+
+    exported = json.loads(site.manage("export_glossary", "--format", "json"))
+    by_slug = {row["slug"]: row for row in exported}
+    assert len(by_slug) == 39 + NEW_CONCEPTS
+    assert all(by_slug[f"charge-{n}"]["see_also"] == "hybride" for n in range(NEW_CONCEPTS))
+    seed_slugs = [slug for slug in by_slug if not slug.startswith("charge-")]
+    assert all(by_slug[slug]["definition_fr"].endswith(MARK) for slug in seed_slugs)
+    assert all(by_slug[slug]["status"] == "published" for slug in EDITED)
