@@ -61,10 +61,12 @@ format: install-test
 	$(BIN)/ruff check --fix .
 
 # Rebuild the French and English catalogues after changing interface strings.
+# One pass over the whole project: a pass over a subfolder with --no-obsolete would
+# drop every other string (and its translation) from the shared locale/ catalogues.
 messages: install
-	cd terms && DJANGO_DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l fr -l en --no-obsolete
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l fr -l en --no-obsolete
-	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l fr -l en --no-obsolete \
+		--ignore=bench --ignore=tests --ignore=staticfiles --ignore=data
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install-test
 	$(BIN)/python bench/run.py
