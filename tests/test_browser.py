@@ -51,6 +51,15 @@ def test_the_skip_link_moves_focus_to_the_main_content(live_seed, page):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
+def test_a_printed_term_page_is_the_term_alone(live_seed, page):
+    page.goto(live_seed.url + "/fr/terms/hybride/")
+    page.emulate_media(media="print")
+    for chrome in (".site-header", ".breadcrumb", ".site-footer", ".search-form"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    assert page.locator("h1").is_visible()
+    assert "Combinaison" in page.locator("main").inner_text()
+
+
 def test_language_switch_stays_on_the_same_term(live_seed, page):
     page.goto(live_seed.url + "/fr/terms/chargee-de-compte/")
     page.get_by_role("link", name="English").click()
