@@ -82,3 +82,19 @@ def test_a_restored_backup_never_meets_pages_cached_after_it(reader, seed):
         assert import_file(f"slug,definition_fr\nhybride,{definition}\n".encode()).ok
         assert GlossaryState.current() > cached_generation
         assert definition in reader.get("/fr/terms/hybride/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cache_folder_that_cannot_be_written_only_means_uncached_pages(
+    reader, seed, monkeypatch, tmp_path
+):
+    from terms import caching
+    from terms.filecache import SharedFileCache
+
+    (tmp_path / "a-file").write_text("not a folder")
+    broken = SharedFileCache(str(tmp_path / "a-file" / "cache"), {})
+    monkeypatch.setattr(caching, "cache", broken)
+    for _ in range(2):
+        response = reader.get("/fr/terms/hybride/")
+        assert response.status_code == 200 and "Hybride" in response.content.decode()
+    assert broken.get("anything", "default") == "default"
