@@ -1,6 +1,7 @@
 """The editors' admin: list, form, import with preview and confirm, permissions."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from terms.models import Concept, ConceptText, IndexEntry
 from tests.test_export import COLUMNS
 
 CHANGELIST = "/admin/terms/concept/"
+DATA = Path(__file__).parent / "data"
 IMPORT = "/admin/terms/concept/import/"
 
 
@@ -126,6 +128,19 @@ def test_admin_import_of_a_binary_file_says_what_is_wrong(editor_client, seed):
         IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
     )
     assert "This is not a text file" in response.content.decode()
+    assert Concept.objects.count() == 39
+
+
+@pytest.mark.django_db
+def test_admin_import_of_a_calc_ods_file_says_to_save_it_as_xlsx(editor_client, seed):
+    data = (DATA / "libreoffice" / "export-saved-by-calc.ods").read_bytes()
+    upload = SimpleUploadedFile("glossaire.ods", data)
+    response = editor_client.post(
+        IMPORT, {"format": format_index(editor_client, "xlsx"), "import_file": upload}
+    )
+    body = response.content.decode()
+    assert "This is an OpenDocument spreadsheet (.ods)." in body
+    assert "Excel Workbook (.xlsx)" in body
     assert Concept.objects.count() == 39
 
 

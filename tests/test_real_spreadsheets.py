@@ -1,8 +1,10 @@
 """Spreadsheets that LibreOffice Calc really saved (tests/data/libreoffice, rebuilt by make.sh).
 
 The exports of the seed plus `tricky.csv` (cells that start with = + - @, a line break,
-« » ’ · ½) were opened in Calc and saved again as XLSX and as the CSV French Excel
-writes (semicolons, Windows-1252); a translator's two-column file was saved as XLSX.
+« » ’ · ½) were opened in Calc and saved again as XLSX, as the CSV French Excel writes
+(semicolons, Windows-1252) and as tab-separated text; a translator's two-column file was
+saved as XLSX. Calc also made the files people upload by mistake: its own .ods, the old
+Excel .xls, a PDF, and a workbook of other columns.
 """
 
 from pathlib import Path
@@ -17,6 +19,7 @@ SAVED_BY_CALC = [
     "export-resaved-by-calc.xlsx",
     "export-csv-saved-as-xlsx-by-calc.xlsx",
     "export-saved-by-calc-semicolon-windows-1252.csv",
+    "export-saved-by-calc-tab-utf8.csv",
 ]
 
 
@@ -92,3 +95,23 @@ def test_a_translators_two_column_file_saved_by_calc_updates_only_english_defini
     for key in translated:  # term, acronyms and variants as they were (or empty)
         assert after[key][:3] == before.get(key, ["", [], [], ""])[:3]
     assert everything()[0] == glossary[0] and everything()[2] == glossary[2]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("export-saved-by-calc.ods", "This is an OpenDocument spreadsheet (.ods)."),
+        ("export-saved-by-calc-excel-97.xls", "This is an old Excel 97–2003 workbook (.xls)."),
+        ("export-printed-by-calc.pdf", "This is a PDF document, not a spreadsheet."),
+        ("other-columns-by-calc.xlsx", "Unknown column(s): 'nom', 'prénom', 'service'"),
+    ],
+)
+def test_files_that_are_not_a_glossary_say_what_they_are_and_change_nothing(
+    glossary, name, message
+):
+    for dry_run in (True, False):
+        report = import_file(read(name), file_name=name, dry_run=dry_run)
+        assert not report.ok
+        assert report.problems[0].startswith(message), report.problems
+    assert everything() == glossary

@@ -55,10 +55,29 @@ def guess_format(file_name, data):
     return "csv"
 
 
+SAVE_AS = "Save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file."
+
+
+def foreign_file_problem(data):
+    """A message naming what the file is, for files people upload by mistake; or None."""
+    if data[:4] == b"PK\x03\x04" and data[30:38] == b"mimetype":
+        if b"opendocument.spreadsheet" in data[38:100]:
+            return f"This is an OpenDocument spreadsheet (.ods). {SAVE_AS}"
+        return f"This is an OpenDocument file, not a spreadsheet we read. {SAVE_AS}"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return f"This is an old Excel 97–2003 workbook (.xls). {SAVE_AS}"
+    if data[:5] == b"%PDF-":
+        return f"This is a PDF document, not a spreadsheet. {SAVE_AS}"
+    return None
+
+
 def read_dataset(data, file_format):
     """Parse uploaded bytes into a dataset with a header row, or raise UnreadableFile."""
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableFile("The file is empty.")
+    problem = foreign_file_problem(data)
+    if problem:
+        raise UnreadableFile(problem)
     if file_format == "xlsx":
         return _read_xlsx(data)
     if file_format == "json":

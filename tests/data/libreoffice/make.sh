@@ -37,3 +37,12 @@ calc export-saved-by-calc-semicolon-windows-1252.csv \
 calc export-csv-saved-as-xlsx-by-calc.xlsx xlsx "$work/glossary.csv" "CSV:44,34,76,1"
 # A translator's file with only slug and definition_en, saved as XLSX.
 calc translator-by-calc.xlsx xlsx "$here/translator.csv" "CSV:44,34,76,1"
+# The CSV export saved as tab-separated UTF-8 text.
+calc export-saved-by-calc-tab-utf8.csv \
+    "csv:Text - txt - csv (StarCalc):9,34,76,1" "$work/glossary.csv" "CSV:44,34,76,1"
+# Files that are not a glossary we read: Calc's own format, the old Excel format, a PDF,
+# a workbook of other columns.
+calc export-saved-by-calc.ods ods "$work/glossary.xlsx"
+calc export-saved-by-calc-excel-97.xls "xls:MS Excel 97" "$work/glossary.xlsx"
+calc export-printed-by-calc.pdf pdf "$work/glossary.xlsx"
+calc other-columns-by-calc.xlsx xlsx "$here/other-columns.csv" "CSV:44,34,76,1"
