@@ -51,6 +51,8 @@ FIRST_RESULTS = [
     ("en", "onboard", "integration"),
     # typos of one letter in words of five letters or more
     ("fr", "onbording", "integration"),
+    ("fr", "onbor", "integration"),  # a typo in a word still being typed
+    ("en", "acqusit", "cout-d-acquisition-de-client"),
     ("fr", "asynchone", "asynchrone"),
     ("en", "upsel", "vente-incitative"),
     ("fr", "hybirde", "hybride"),

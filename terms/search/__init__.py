@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from terms import text
-from terms.models import Concept, ConceptText
+from terms.models import Concept, ConceptText, SearchWord
 from terms.search.engines import current_engine
 
 MAX_QUERY_LENGTH = 200
@@ -29,42 +29,11 @@ CANDIDATES = 100
 EXCERPT_LENGTH = 220
 TYPO_MIN_LENGTH = 5
 # Articles, prepositions and conjunctions of French and English, as folded.
-FUNCTION_WORDS = frozenset(
-    [
-        "au",
-        "aux",
-        "ce",
-        "ces",
-        "de",
-        "des",
-        "du",
-        "en",
-        "et",
-        "la",
-        "le",
-        "les",
-        "ou",
-        "par",
-        "pour",
-        "sur",
-        "un",
-        "une",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-    ]
-)
+FRENCH_FUNCTION_WORDS = "au aux ce ces de des du en et la le les ou par pour sur un une"
+ENGLISH_FUNCTION_WORDS = "an and as at by for from in of on or the to with"
+FUNCTION_WORDS = frozenset(f"{FRENCH_FUNCTION_WORDS} {ENGLISH_FUNCTION_WORDS}".split())
+# Typo-corrected beginnings tried for a word still being typed, at most.
+MAX_PREFIX_CORRECTIONS = 8
 
 
 @dataclass
@@ -109,16 +78,39 @@ def search(query, language, *, limit=MAX_RESULTS):
     # d’entreprise`, `e commerce`) or a function word (`de`, `the`) narrows nothing and,
     # matched as a prefix, would scan most of the index. The ranking still compares the
     # whole query with the names.
-    clauses = _clauses([word for word in words if not _is_filler(word)] or words, engine)
-    # Names rank first: definition-only matches rank below every name match, so they
-    # are only looked for when the names leave places on the page.
+    searched = [word for word in words if not _is_filler(word)] or words
+    clauses = _clauses(searched, engine)
+    matches = _matches(engine, clauses, limit)
+    if not matches and len(searched[-1]) >= TYPO_MIN_LENGTH:
+        # Nothing: perhaps a typo in the word still being typed (`onbor` for `onboa…`).
+        clauses[-1] += _prefix_corrections(searched[-1])
+        matches = _matches(engine, clauses, limit)
+    if matches:
+        return SearchOutcome(query=query, results=_ranked(matches, words, clauses, language, limit))
+    return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
+
+
+def _matches(engine, clauses, limit):
+    """{concept id: labels}, best first. Names rank first: definition-only matches rank
+    below every name match, so they are only looked for when the names leave places."""
     matches = dict(engine.match(clauses, CANDIDATES, names_only=True))
     if len(matches) < limit:
         for concept_id, labels in engine.match(clauses, CANDIDATES):
             matches.setdefault(concept_id, labels)
-    if matches:
-        return SearchOutcome(query=query, results=_ranked(matches, words, clauses, language, limit))
-    return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
+    return matches
+
+
+def _prefix_corrections(word):
+    """Beginnings of known words one typo away from `word`, as (prefix, stems) alternatives."""
+    prefixes = set()
+    candidates = SearchWord.objects.filter(
+        word__startswith=word[:2], length__gte=len(word) - 1
+    ).values_list("word", flat=True)
+    for known in candidates.order_by("length", "word")[:2000]:
+        for size in (len(word) - 1, len(word), len(word) + 1):
+            if size <= len(known) and text.within_one_edit(word, known[:size]):
+                prefixes.add(known[:size])
+    return [(prefix, frozenset()) for prefix in sorted(prefixes)[:MAX_PREFIX_CORRECTIONS]]
 
 
 def _is_filler(word):
