@@ -97,6 +97,7 @@ def test_admin_import_previews_then_confirms(editor_client, seed):
     )
     body = response.content.decode()
     assert response.status_code == 200
+    assert "0 new, 1 changed, 0 unchanged." in body
     assert "Synchronous only." in body
     assert not ConceptText.objects.filter(concept__slug="hybride", language="en").exists()
     confirm = {
@@ -129,6 +130,21 @@ def test_admin_import_of_a_binary_file_says_what_is_wrong(editor_client, seed):
     )
     assert "This is not a text file" in response.content.decode()
     assert Concept.objects.count() == 39
+
+
+@pytest.mark.django_db
+def test_admin_preview_of_a_re_saved_export_counts_rows_and_lists_only_changes(editor_client, seed):
+    data = (DATA / "libreoffice" / "export-resaved-by-calc.xlsx").read_bytes()
+    response = editor_client.post(
+        IMPORT,
+        {
+            "format": format_index(editor_client, "xlsx"),
+            "import_file": SimpleUploadedFile("glossaire.xlsx", data),
+        },
+    )
+    body = response.content.decode()
+    assert "1 new, 0 changed, 39 unchanged." in body  # the seed, plus tricky.csv's concept
+    assert body.count('<tr class="new">') == 1 and '<tr class="skip">' not in body
 
 
 @pytest.mark.django_db
@@ -208,3 +224,15 @@ def test_the_import_page_explains_missing_columns_and_empty_cells(editor_client)
     body = editor_client.get(IMPORT).content.decode()
     assert "slug" in body and "definition_en" in body
     assert "Une colonne absente n’est pas modifiée" in body or "A column you leave out" in body
+
+
+@pytest.mark.django_db
+def test_admin_preview_of_invalid_rows_counts_them_and_offers_no_confirm(editor_client, seed):
+    upload = SimpleUploadedFile("bad.csv", b"slug,term_fr\nnouveau,\nautre,Autre\nhybride,\n")
+    response = editor_client.post(
+        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    )
+    body = response.content.decode()
+    assert "2 invalid rows: nothing will be imported until they are corrected." in body
+    assert "Confirm import" not in body
+    assert not Concept.objects.filter(slug="autre").exists()
