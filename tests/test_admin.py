@@ -97,7 +97,7 @@ def test_admin_import_previews_then_confirms(editor_client, seed):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "0 new, 1 changed, 0 unchanged." in body
+    assert "0 nouveau(x), 1 modifié(s), 0 inchangé(s)." in body  # the admin speaks French
     assert "Synchronous only." in body
     assert not ConceptText.objects.filter(concept__slug="hybride", language="en").exists()
     confirm = {
@@ -143,7 +143,7 @@ def test_admin_preview_of_a_re_saved_export_counts_rows_and_lists_only_changes(e
         },
     )
     body = response.content.decode()
-    assert "1 new, 0 changed, 39 unchanged." in body  # the seed, plus tricky.csv's concept
+    assert "1 nouveau(x), 0 modifié(s), 39 inchangé(s)." in body  # seed + tricky.csv
     assert body.count('<tr class="new">') == 1 and '<tr class="skip">' not in body
 
 
@@ -233,6 +233,19 @@ def test_admin_preview_of_invalid_rows_counts_them_and_offers_no_confirm(editor_
         IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
     )
     body = response.content.decode()
-    assert "2 invalid rows: nothing will be imported until they are corrected." in body
-    assert "Confirm import" not in body
+    assert "2 lignes invalides : rien ne sera importé" in body
+    assert "Confirm import" not in body and "Confirmer" not in body
     assert not Concept.objects.filter(slug="autre").exists()
+
+
+@pytest.mark.django_db
+def test_admin_preview_of_a_large_file_lists_the_first_200_rows(editor_client, seed):
+    rows = "".join(f"nouveau-{n},Nouveau terme {n}\n" for n in range(250))
+    upload = SimpleUploadedFile("big.csv", f"slug,term_fr\n{rows}".encode())
+    response = editor_client.post(
+        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    )
+    body = response.content.decode()
+    assert "250 nouveau(x), 0 modifié(s), 0 inchangé(s)." in body
+    assert "Les 200 premiers sur 250 sont listés." in body
+    assert body.count('<tr class="new">') == 200
