@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models.functions import Greatest
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -490,3 +492,10 @@ class GlossaryState(models.Model):
             generation=Greatest(models.F("generation") + 1, models.Value(now))
         ):
             cls.objects.get_or_create(pk=1, defaults={"generation": now})
+
+
+@receiver(post_delete, sender=Concept)
+def make_cached_pages_stale(sender, instance, **kwargs):
+    # However a concept goes (the admin, a shell, a script), no cached page may show it
+    # afterwards. Its index rows and search document go with it (CASCADE).
+    GlossaryState.bump()

@@ -98,3 +98,12 @@ def test_a_cache_folder_that_cannot_be_written_only_means_uncached_pages(
         response = reader.get("/fr/terms/hybride/")
         assert response.status_code == 200 and "Hybride" in response.content.decode()
     assert broken.get("anything", "default") == "default"
+
+
+@pytest.mark.django_db
+def test_a_concept_deleted_outside_the_admin_leaves_no_cached_page(reader, seed):
+    assert reader.get("/fr/terms/asynchrone/").status_code == 200
+    assert "Asynchrone" in reader.get("/fr/letters/A/").content.decode()
+    Concept.objects.filter(slug="asynchrone").delete()  # a shell or a script
+    assert reader.get("/fr/terms/asynchrone/").status_code == 404
+    assert "Asynchrone" not in reader.get("/fr/letters/A/").content.decode()
