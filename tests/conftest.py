@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from terms.interchange.service import import_file
 from terms.models import Concept, ConceptText, Status
@@ -21,6 +22,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code a test calls directly speaks English unless the test asks for French; each
+    request still gets its own language from the locale middleware (the URL, the browser)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -118,7 +118,7 @@ def test_admin_import_of_an_invalid_file_lists_problems_and_offers_no_confirm(ed
         IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
     )
     body = response.content.decode()
-    assert "Unknown column(s): &#x27;colour&#x27;" in body
+    assert "Colonne(s) inconnue(s) : &#x27;colour&#x27;" in body  # in French
     assert "process_import" not in body
 
 
@@ -128,7 +128,7 @@ def test_admin_import_of_a_binary_file_says_what_is_wrong(editor_client, seed):
     response = editor_client.post(
         IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
     )
-    assert "This is not a text file" in response.content.decode()
+    assert "Ceci n’est pas un fichier texte" in response.content.decode()
     assert Concept.objects.count() == 39
 
 
@@ -155,8 +155,8 @@ def test_admin_import_of_a_calc_ods_file_says_to_save_it_as_xlsx(editor_client, 
         IMPORT, {"format": format_index(editor_client, "xlsx"), "import_file": upload}
     )
     body = response.content.decode()
-    assert "This is an OpenDocument spreadsheet (.ods)." in body
-    assert "Excel Workbook (.xlsx)" in body
+    assert "Ceci est un classeur OpenDocument (.ods)." in body
+    assert "Classeur Excel (.xlsx)" in body
     assert Concept.objects.count() == 39
 
 

@@ -6,6 +6,7 @@ import json
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from terms.interchange.resource import interchange_columns
 from terms.interchange.service import export_file, import_file
@@ -253,3 +254,16 @@ def test_import_command_dry_run_writes_nothing(tmp_path, capsys):
     assert not Concept.objects.exists()
     call_command("import_glossary", str(path))
     assert Concept.objects.filter(slug="a").exists()
+
+
+@pytest.mark.django_db
+def test_problems_are_told_in_the_editors_language(seed):
+    data = "slug,term_fr,status\nnouveau,,peut-être\n".encode()
+    with translation.override("fr"):
+        report = import_file(data, file_name="x.csv")
+    assert report.problems == [
+        "Ligne 2, colonne status : Statut inconnu 'peut-être' : utilisez 'published' ou 'draft'.",
+        "Ligne 2, colonne term_fr : Un terme dans la langue par défaut (fr) est obligatoire.",
+    ]
+    with translation.override("fr"):
+        assert import_file(b"", file_name="x.csv").problems == ["Le fichier est vide."]

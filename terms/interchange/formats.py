@@ -19,6 +19,7 @@ import json
 import zipfile
 
 import tablib
+from django.utils.translation import gettext as _
 
 FORMATS = ("csv", "xlsx", "json")
 # Standard formats, read and written by terms.interchange.tbx and .skos.
@@ -55,26 +56,33 @@ def guess_format(file_name, data):
     return "csv"
 
 
-SAVE_AS = "Save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file."
+def save_as():
+    return _("Save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file.")
 
 
 def foreign_file_problem(data):
     """A message naming what the file is, for files people upload by mistake; or None."""
     if data[:4] == b"PK\x03\x04" and data[30:38] == b"mimetype":
         if b"opendocument.spreadsheet" in data[38:100]:
-            return f"This is an OpenDocument spreadsheet (.ods). {SAVE_AS}"
-        return f"This is an OpenDocument file, not a spreadsheet we read. {SAVE_AS}"
+            return _("This is an OpenDocument spreadsheet (.ods). {save_as}").format(
+                save_as=save_as()
+            )
+        return _("This is an OpenDocument file, not a spreadsheet we read. {save_as}").format(
+            save_as=save_as()
+        )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return f"This is an old Excel 97–2003 workbook (.xls). {SAVE_AS}"
+        return _("This is an old Excel 97–2003 workbook (.xls). {save_as}").format(
+            save_as=save_as()
+        )
     if data[:5] == b"%PDF-":
-        return f"This is a PDF document, not a spreadsheet. {SAVE_AS}"
+        return _("This is a PDF document, not a spreadsheet. {save_as}").format(save_as=save_as())
     return None
 
 
 def read_dataset(data, file_format):
     """Parse uploaded bytes into a dataset with a header row, or raise UnreadableFile."""
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise UnreadableFile("The file is empty.")
+        raise UnreadableFile(_("The file is empty."))
     problem = foreign_file_problem(data)
     if problem:
         raise UnreadableFile(problem)
@@ -84,14 +92,18 @@ def read_dataset(data, file_format):
         return _read_json(data)
     if file_format == "csv":
         return _read_csv(data)
-    raise UnreadableFile(f"Unknown format {file_format!r}: use one of {', '.join(FORMATS)}.")
+    raise UnreadableFile(
+        _("Unknown format {format}: use one of {formats}.").format(
+            format=repr(file_format), formats=", ".join(FORMATS)
+        )
+    )
 
 
 def decode_text(data):
     """Text from bytes in UTF-8 (with or without BOM), else Windows-1252."""
     if b"\x00" in data[:4096]:
         raise UnreadableFile(
-            "This is not a text file (it contains binary data). Upload a CSV, XLSX or JSON file."
+            _("This is not a text file (it contains binary data). Upload a CSV, XLSX or JSON file.")
         )
     try:
         return data.decode("utf-8-sig")
@@ -101,8 +113,10 @@ def decode_text(data):
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise UnreadableFile(
-            "The file's text encoding is neither UTF-8 nor Windows-1252. "
-            "Save it as 'CSV UTF-8' from your spreadsheet."
+            _(
+                "The file's text encoding is neither UTF-8 nor Windows-1252. "
+                "Save it as 'CSV UTF-8' from your spreadsheet."
+            )
         ) from None
 
 
@@ -133,7 +147,8 @@ def _read_csv(data):
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:
-        raise UnreadableFile(f"This CSV file is malformed: {error}.") from None
+        message = _("This CSV file is malformed: {error}.").format(error=error)
+        raise UnreadableFile(message) from None
     return _dataset_from_rows(rows, unescape=True)
 
 
@@ -143,12 +158,16 @@ def _read_xlsx(data):
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise UnreadableFile(f"This is not a readable XLSX workbook ({error}).") from None
+        raise UnreadableFile(
+            _("This is not a readable XLSX workbook ({error}).").format(error=error)
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     except Exception as error:  # openpyxl raises many kinds on damaged sheets
-        raise UnreadableFile(f"The workbook's first sheet cannot be read ({error}).") from None
+        raise UnreadableFile(
+            _("The workbook's first sheet cannot be read ({error}).").format(error=error)
+        ) from None
     finally:
         book.close()
     return _dataset_from_rows(rows, unescape=True)
@@ -159,17 +178,19 @@ def _read_json(data):
         records = json.loads(decode_text(data))
     except json.JSONDecodeError as error:
         raise UnreadableFile(
-            f"This is not valid JSON: {error.msg} at line {error.lineno}."
+            _("This is not valid JSON: {error} at line {line}.").format(
+                error=error.msg, line=error.lineno
+            )
         ) from None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise UnreadableFile("A JSON glossary must be a list of objects, one per concept.")
+        raise UnreadableFile(_("A JSON glossary must be a list of objects, one per concept."))
     headers = []
     for record in records:
         for key in record:
             if key not in headers:
                 headers.append(key)
     if not headers:
-        raise UnreadableFile("The file is empty.")
+        raise UnreadableFile(_("The file is empty."))
     dataset = tablib.Dataset(headers=headers)
     for record in records:
         row = []
@@ -177,7 +198,9 @@ def _read_json(data):
             value = record.get(key)
             if isinstance(value, (dict, list)):
                 raise UnreadableFile(
-                    f"The value of {key!r} must be text, not {type(value).__name__}."
+                    _("The value of {key} must be text, not {kind}.").format(
+                        key=repr(key), kind=type(value).__name__
+                    )
                 )
             # None marks a key this object leaves out: that field stays as it is.
             row.append(value)
@@ -188,18 +211,22 @@ def _read_json(data):
 def _dataset_from_rows(rows, *, unescape):
     rows = [row for row in rows if any(_has_text(cell) for cell in row)]
     if not rows:
-        raise UnreadableFile("The file is empty.")
+        raise UnreadableFile(_("The file is empty."))
     headers = [("" if cell is None else str(cell)).strip() for cell in rows[0]]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise UnreadableFile("The file has no header row: its first row must name the columns.")
+        raise UnreadableFile(_("The file has no header row: its first row must name the columns."))
     width = len(headers)
     dataset = tablib.Dataset(headers=headers)
     for number, row in enumerate(rows[1:], 2):
         cells = list(row[:width]) + [""] * (width - len(row))
         if any(_has_text(cell) for cell in row[width:]):
-            raise UnreadableFile(f"Line {number} has more cells than the header row has columns.")
+            raise UnreadableFile(
+                _("Line {number} has more cells than the header row has columns.").format(
+                    number=number
+                )
+            )
         if unescape:
             cells = [unescape_formula(c) if isinstance(c, str) else c for c in cells]
         dataset.append(["" if c is None else c for c in cells])

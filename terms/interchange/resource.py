@@ -19,6 +19,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -112,8 +113,11 @@ class StatusWidget(widgets.Widget):
             return None
         if word not in STATUS_WORDS:
             raise ValueError(
-                f"Unknown status {cell_text(value).strip()!r}: use "
-                f"{Status.PUBLISHED.value!r} or {Status.DRAFT.value!r}."
+                _("Unknown status {status}: use {published} or {draft}.").format(
+                    status=repr(cell_text(value).strip()),
+                    published=repr(Status.PUBLISHED.value),
+                    draft=repr(Status.DRAFT.value),
+                )
             )
         return STATUS_WORDS[word]
 
@@ -236,20 +240,26 @@ class ConceptResource(resources.ModelResource):
         known = interchange_columns()
         unknown = [h for h in headers if h not in known]
         if not headers or not any(h for h in headers):
-            raise ImportProblem("The file has no header row: its first row must name the columns.")
+            raise ImportProblem(
+                _("The file has no header row: its first row must name the columns.")
+            )
         if unknown:
             raise ImportProblem(
-                "Unknown column(s): {}. Expected columns: {}.".format(
-                    ", ".join(repr(h) for h in unknown), ", ".join(known)
+                _("Unknown column(s): {unknown}. Expected columns: {known}.").format(
+                    unknown=", ".join(repr(h) for h in unknown), known=", ".join(known)
                 )
             )
         repeated = sorted({h for h in headers if headers.count(h) > 1})
         if repeated:
-            raise ImportProblem("Column(s) given twice: {}.".format(", ".join(repeated)))
+            raise ImportProblem(
+                _("Column(s) given twice: {columns}.").format(columns=", ".join(repeated))
+            )
         if "slug" not in headers and f"term_{default_language()}" not in headers:
             raise ImportProblem(
-                f"The file needs a 'slug' column or a 'term_{default_language()}' column "
-                "to know which concept each row is."
+                _(
+                    "The file needs a 'slug' column or a '{term}' column "
+                    "to know which concept each row is."
+                ).format(term=f"term_{default_language()}")
             )
         dataset.headers = headers
         if "slug" not in headers:
@@ -291,11 +301,17 @@ class ConceptResource(resources.ModelResource):
             if not slug:
                 continue
             if slug in first_row:
-                duplicates.append(f"row {number} repeats slug {slug!r} of row {first_row[slug]}")
+                duplicates.append(
+                    _("row {number} repeats slug {slug} of row {first}").format(
+                        number=number, slug=repr(slug), first=first_row[slug]
+                    )
+                )
             else:
                 first_row[slug] = number
         if duplicates:
-            raise ImportProblem("Duplicate slugs: " + "; ".join(duplicates) + ".")
+            raise ImportProblem(
+                _("Duplicate slugs: {duplicates}.").format(duplicates="; ".join(duplicates))
+            )
 
     # -- import: one row -----------------------------------------------------------
 
@@ -340,23 +356,26 @@ class ConceptResource(resources.ModelResource):
         problems = {}
         slug = cell_text(row.get("slug")).strip()
         if not slug:
-            problems["slug"] = ValidationError("No slug, and no term to derive one from.")
+            problems["slug"] = ValidationError(_("No slug, and no term to derive one from."))
         elif not SLUG_PATTERN.fullmatch(slug) or len(slug) > 100:
             problems["slug"] = ValidationError(
-                f"Invalid slug {slug[:100]!r}: use at most 100 letters, digits, hyphens "
-                "and underscores."
+                _(
+                    "Invalid slug {slug}: use at most 100 letters, digits, hyphens and underscores."
+                ).format(slug=repr(slug[:100]))
             )
         instance.slug = slug
         language = default_language()
         if not instance.pending[language]["term"]:
             problems[f"term_{language}"] = ValidationError(
-                f"A term in the default language ({language}) is required."
+                _("A term in the default language ({language}) is required.").format(
+                    language=language
+                )
             )
         for language_code in content_languages():
             term = instance.pending[language_code]["term"]
             if len(term) > 255:
                 problems[f"term_{language_code}"] = ValidationError(
-                    "A term is at most 255 characters."
+                    _("A term is at most 255 characters.")
                 )
         unknown = [
             target
@@ -365,10 +384,10 @@ class ConceptResource(resources.ModelResource):
         ]
         if unknown:
             problems["see_also"] = ValidationError(
-                "Unknown see-also slug(s): {}.".format(", ".join(unknown))
+                _("Unknown see-also slug(s): {slugs}.").format(slugs=", ".join(unknown))
             )
         elif slug in instance.pending_see_also:
-            problems["see_also"] = ValidationError("A concept cannot be its own see-also link.")
+            problems["see_also"] = ValidationError(_("A concept cannot be its own see-also link."))
         return problems
 
     def get_import_fields(self):

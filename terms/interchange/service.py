@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import tablib
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from terms.interchange.formats import UnreadableFile, guess_format, read_dataset, write_dataset
@@ -93,12 +94,19 @@ def describe_problems(result):
     for invalid in result.invalid_rows:
         # Row numbers count the header as row 1, as a spreadsheet shows them.
         for column, messages in sorted(invalid.error_dict.items()):
-            where = f"column {column}" if column != NON_FIELD_ERRORS else "row"
             for message in messages:
-                problems.append(f"Row {invalid.number + 1}, {where}: {message}")
+                if column == NON_FIELD_ERRORS:
+                    sentence = _("Row {number}: {message}")
+                else:
+                    sentence = _("Row {number}, column {column}: {message}")
+                problems.append(
+                    sentence.format(number=invalid.number + 1, column=column, message=message)
+                )
     for number, errors in result.row_errors():
         for error in errors:
-            problems.append(f"Row {number + 1}: {error.error}")
+            problems.append(
+                _("Row {number}: {message}").format(number=number + 1, message=error.error)
+            )
     return problems
 
 

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 import tablib
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from terms import text
@@ -79,10 +80,15 @@ TERM_CONTAINERS = {"termSec", "tig", "ntig"}
 # Characters XML 1.0 cannot carry at all; lxml refuses them rather than escape them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
-ENTITIES_REFUSED = (
-    "This XML file declares its own entities (<!ENTITY …>), which are refused for safety. "
-    "TBX files do not need them: remove the DOCTYPE's internal subset."
-)
+
+
+def entities_refused():
+    return _(
+        "This XML file declares its own entities (<!ENTITY …>), which are refused for safety. "
+        "TBX files do not need them: remove the DOCTYPE's internal subset."
+    )
+
+
 # A line break followed by indentation is the layout of a pretty-printed file,
 # not a line break the author meant.
 _LAYOUT_BREAK = re.compile(r"[ \t]*\n[ \t]+(?=\S)")
@@ -257,7 +263,9 @@ def read_tbx(data):
     kept = [i for i, values in enumerate(concepts) if values is not None]
     if not kept:
         raise UnreadableFile(
-            "This TBX file has no concept with a term in {}.".format(", ".join(languages))
+            _("This TBX file has no concept with a term in {languages}.").format(
+                languages=", ".join(languages)
+            )
         )
     slugs = {i: _slug_for_entry(entries[i], concepts[i], languages) for i in kept}
     owner = {xml_id: i for i in kept for xml_id in entries[i].ids}
@@ -308,7 +316,7 @@ def _slug_for_entry(entry, values, languages):
 
 def _parse(data):
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise UnreadableFile("The file is empty.")
+        raise UnreadableFile(_("The file is empty."))
     # No DTD is loaded and no entity is expanded: TBX v2 files name a DTD that
     # must never be fetched, and entities are the way in for XXE and
     # "billion laughs" files. Entity declarations are refused before parsing
@@ -316,21 +324,24 @@ def _parse(data):
     # after it for encodings this byte search cannot see.
     internal_subset = _INTERNAL_SUBSET.search(data)
     if internal_subset and b"<!ENTITY" in internal_subset.group(1):
-        raise UnreadableFile(ENTITIES_REFUSED)
+        raise UnreadableFile(entities_refused())
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise UnreadableFile(f"This is not well-formed XML: {error}.") from None
+        message = _("This is not well-formed XML: {error}.").format(error=error)
+        raise UnreadableFile(message) from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _entity in dtd.iterentities()):
-        raise UnreadableFile(ENTITIES_REFUSED)
+        raise UnreadableFile(entities_refused())
     if _local(root) not in ("tbx", "martif"):
         raise UnreadableFile(
-            "This XML file is neither TBX v3 (<tbx>) nor TBX v2 (<martif>): "
-            f"its root element is <{_local(root)}>."
+            _(
+                "This XML file is neither TBX v3 (<tbx>) nor TBX v2 (<martif>): "
+                "its root element is <{root}>."
+            ).format(root=_local(root))
         )
     return root
 
