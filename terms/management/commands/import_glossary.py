@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from terms.interchange.formats import IMPORT_FORMATS
 from terms.interchange.service import import_file
@@ -26,6 +26,9 @@ class Command(BaseCommand):
             help="The file's format, when its extension does not say it.",
         )
 
+    # Scripts read this output: it stays in English whatever LANGUAGE_CODE says (the admin
+    # tells the same problems in the editor's language).
+    @no_translations
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
