@@ -234,6 +234,9 @@ def test_admin_preview_of_invalid_rows_counts_them_and_offers_no_confirm(editor_
     )
     body = response.content.decode()
     assert "2 lignes invalides : rien ne sera importé" in body
+    # numbered as the spreadsheet shows them, header first
+    assert "Ligne 2, colonne term_fr : Un terme dans la langue par défaut (fr)" in body
+    assert "Ligne 4, colonne term_fr" in body
     assert "Confirm import" not in body and "Confirmer" not in body
     assert not Concept.objects.filter(slug="autre").exists()
 
