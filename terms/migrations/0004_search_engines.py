@@ -44,7 +44,7 @@ SQLITE_BACKWARD = [
 POSTGRES_FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # The weighted document the search page matches (see terms/search/postgres.py).
+    # The weighted document the search page matches (see terms/search/engines.py).
     """
     CREATE INDEX terms_searchdocument_tsv ON terms_searchdocument USING gin ((
         setweight(to_tsvector('simple', names), 'A') ||
