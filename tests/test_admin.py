@@ -22,6 +22,12 @@ def editor_client(editor):
     return client
 
 
+def post_import(client, name, data, file_format):
+    """The admin's import form sent with one file: the preview, or the problems."""
+    upload = SimpleUploadedFile(name, data)
+    return client.post(IMPORT, {"format": format_index(client, file_format), "import_file": upload})
+
+
 def format_index(client, name):
     """The admin import form's choice value for a format, read from the page."""
     page = client.get(IMPORT).content.decode()
@@ -88,12 +94,11 @@ def test_the_form_edits_both_languages_and_rebuilds_the_index(editor_client, see
 
 @pytest.mark.django_db
 def test_admin_import_previews_then_confirms(editor_client, seed):
-    upload = SimpleUploadedFile(
+    response = post_import(
+        editor_client,
         "translations.csv",
         "slug;term_en;definition_en\r\nhybride;Hybrid;Synchronous only.\r\n".encode("cp1252"),
-    )
-    response = editor_client.post(
-        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+        "csv",
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -113,10 +118,7 @@ def test_admin_import_previews_then_confirms(editor_client, seed):
 
 @pytest.mark.django_db
 def test_admin_import_of_an_invalid_file_lists_problems_and_offers_no_confirm(editor_client, seed):
-    upload = SimpleUploadedFile("bad.csv", b"slug,term_fr,colour\na,A,red\n")
-    response = editor_client.post(
-        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
-    )
+    response = post_import(editor_client, "bad.csv", b"slug,term_fr,colour\na,A,red\n", "csv")
     body = response.content.decode()
     assert "Colonne(s) inconnue(s) : &#x27;colour&#x27;" in body  # in French
     assert "process_import" not in body
@@ -124,9 +126,8 @@ def test_admin_import_of_an_invalid_file_lists_problems_and_offers_no_confirm(ed
 
 @pytest.mark.django_db
 def test_admin_import_of_a_binary_file_says_what_is_wrong(editor_client, seed):
-    upload = SimpleUploadedFile("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    response = editor_client.post(
-        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    response = post_import(
+        editor_client, "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "csv"
     )
     assert "Ceci n’est pas un fichier texte" in response.content.decode()
     assert Concept.objects.count() == 39
@@ -135,13 +136,7 @@ def test_admin_import_of_a_binary_file_says_what_is_wrong(editor_client, seed):
 @pytest.mark.django_db
 def test_admin_preview_of_a_re_saved_export_counts_rows_and_lists_only_changes(editor_client, seed):
     data = (DATA / "libreoffice" / "export-resaved-by-calc.xlsx").read_bytes()
-    response = editor_client.post(
-        IMPORT,
-        {
-            "format": format_index(editor_client, "xlsx"),
-            "import_file": SimpleUploadedFile("glossaire.xlsx", data),
-        },
-    )
+    response = post_import(editor_client, "glossaire.xlsx", data, "xlsx")
     body = response.content.decode()
     assert "1 nouveau(x), 0 modifié(s), 39 inchangé(s)." in body  # seed + tricky.csv
     assert body.count('<tr class="new">') == 1 and '<tr class="skip">' not in body
@@ -150,10 +145,7 @@ def test_admin_preview_of_a_re_saved_export_counts_rows_and_lists_only_changes(e
 @pytest.mark.django_db
 def test_admin_import_of_a_calc_ods_file_says_to_save_it_as_xlsx(editor_client, seed):
     data = (DATA / "libreoffice" / "export-saved-by-calc.ods").read_bytes()
-    upload = SimpleUploadedFile("glossaire.ods", data)
-    response = editor_client.post(
-        IMPORT, {"format": format_index(editor_client, "xlsx"), "import_file": upload}
-    )
+    response = post_import(editor_client, "glossaire.ods", data, "xlsx")
     body = response.content.decode()
     assert "Ceci est un classeur OpenDocument (.ods)." in body
     assert "Classeur Excel (.xlsx)" in body
@@ -210,10 +202,7 @@ def test_a_forged_action_selection_changes_nothing_and_says_so(editor_client, se
 @pytest.mark.django_db
 def test_oversized_uploads_are_refused_with_a_clear_message(editor_client, seed, settings):
     settings.GLOSSARY_MAX_UPLOAD_BYTES = 1000
-    upload = SimpleUploadedFile("big.csv", b"slug,term_fr\n" + b"a,b\n" * 400)
-    response = editor_client.post(
-        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
-    )
+    response = post_import(editor_client, "big.csv", b"slug,term_fr\n" + b"a,b\n" * 400, "csv")
     body = response.content.decode()
     assert "le plus gros accepté" in body or "the largest accepted" in body
     assert Concept.objects.count() == 39
@@ -228,9 +217,8 @@ def test_the_import_page_explains_missing_columns_and_empty_cells(editor_client)
 
 @pytest.mark.django_db
 def test_admin_preview_of_invalid_rows_counts_them_and_offers_no_confirm(editor_client, seed):
-    upload = SimpleUploadedFile("bad.csv", b"slug,term_fr\nnouveau,\nautre,Autre\nhybride,\n")
-    response = editor_client.post(
-        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
+    response = post_import(
+        editor_client, "bad.csv", b"slug,term_fr\nnouveau,\nautre,Autre\nhybride,\n", "csv"
     )
     body = response.content.decode()
     assert "2 lignes invalides : rien ne sera importé" in body
@@ -244,10 +232,7 @@ def test_admin_preview_of_invalid_rows_counts_them_and_offers_no_confirm(editor_
 @pytest.mark.django_db
 def test_admin_preview_of_a_large_file_lists_the_first_200_rows(editor_client, seed):
     rows = "".join(f"nouveau-{n},Nouveau terme {n}\n" for n in range(250))
-    upload = SimpleUploadedFile("big.csv", f"slug,term_fr\n{rows}".encode())
-    response = editor_client.post(
-        IMPORT, {"format": format_index(editor_client, "csv"), "import_file": upload}
-    )
+    response = post_import(editor_client, "big.csv", f"slug,term_fr\n{rows}".encode(), "csv")
     body = response.content.decode()
     assert "250 nouveau(x), 0 modifié(s), 0 inchangé(s)." in body
     assert "Les 200 premiers sur 250 sont listés." in body
