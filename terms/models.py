@@ -209,6 +209,7 @@ SEARCH_DOCUMENT_FIELDS = [
     "body_stems",
     "labels",
 ]
+NAMES_POSITION = SEARCH_DOCUMENT_FIELDS.index("names")
 
 
 def refresh_derived_for(concept_ids):
@@ -239,7 +240,7 @@ def refresh_derived_for(concept_ids):
                 entries += build_index_entries(concept_id, published, texts)
                 document = build_search_document(concept_id, published, texts)
                 documents.append(document)
-                words |= vocabulary_of(document)
+                words |= vocabulary_of(document[NAMES_POSITION])
             IndexEntry.objects.filter(concept_id__in=chunk).delete()
             SearchDocument.objects.filter(concept_id__in=chunk).delete()
             insert_rows(IndexEntry, INDEX_ENTRY_FIELDS, entries)
@@ -328,9 +329,8 @@ def build_search_document(concept_id, published, texts):
     )
 
 
-def vocabulary_of(document):
+def vocabulary_of(names):
     """Name words long enough for typo tolerance (the SPEC: five letters or more)."""
-    names = document[SEARCH_DOCUMENT_FIELDS.index("names")]
     return {word for word in names.split() if 5 <= len(word) <= 64}
 
 

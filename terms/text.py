@@ -48,14 +48,14 @@ def fold(text):
     so that what a reader types on a plain keyboard meets what editors wrote.
     """
     text = text or ""
-    if text.isascii():
-        text = text.replace("'", " ").replace("`", " ").lower()
-    else:
+    # ASCII text needs no table: its apostrophes are word breaks like any other
+    # character outside [0-9a-z] below.
+    if not text.isascii():
         # Only [0-9a-z] survives below, so dropping every non-ASCII character left after
         # decomposition is the same as stripping accents, and much faster.
         text = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
-        text = text.encode("ascii", "ignore").decode("ascii").lower()
-    return " ".join(_NON_WORD.sub(" ", text).split())
+        text = text.encode("ascii", "ignore").decode("ascii")
+    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
 
 @functools.lru_cache(maxsize=100_000)

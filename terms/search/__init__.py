@@ -217,19 +217,12 @@ def _excerpt(definition, words):
     # only, starts the excerpt at the beginning).
     folded = text.fold(flat)
     long_words = [w for w in words if len(w) > 2 and w in folded]
-    first_match = (
-        next(
-            (
-                match.start()
-                for match in text.word_spans(flat)
-                if any(text.fold_word(match.group()).startswith(w) for w in long_words)
-            ),
-            None,
-        )
-        if long_words
-        else None
-    )
-    start = max(0, first_match - 60) if first_match is not None else 0
+    start = 0
+    if long_words:
+        for match in text.word_spans(flat):
+            if any(text.fold_word(match.group()).startswith(w) for w in long_words):
+                start = max(0, match.start() - 60)
+                break
     if start:
         start = flat.find(" ", start) + 1
     excerpt = flat[start : start + EXCERPT_LENGTH].rsplit(" ", 1)[0]
