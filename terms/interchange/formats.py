@@ -56,27 +56,21 @@ def guess_format(file_name, data):
     return "csv"
 
 
-def save_as():
-    return _("Save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file.")
-
-
 def foreign_file_problem(data):
     """A message naming what the file is, for files people upload by mistake; or None."""
     if data[:4] == b"PK\x03\x04" and data[30:38] == b"mimetype":
         if b"opendocument.spreadsheet" in data[38:100]:
-            return _("This is an OpenDocument spreadsheet (.ods). {save_as}").format(
-                save_as=save_as()
-            )
-        return _("This is an OpenDocument file, not a spreadsheet we read. {save_as}").format(
-            save_as=save_as()
-        )
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return _("This is an old Excel 97–2003 workbook (.xls). {save_as}").format(
-            save_as=save_as()
-        )
-    if data[:5] == b"%PDF-":
-        return _("This is a PDF document, not a spreadsheet. {save_as}").format(save_as=save_as())
-    return None
+            what = _("This is an OpenDocument spreadsheet (.ods).")
+        else:
+            what = _("This is an OpenDocument file, not a spreadsheet we read.")
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        what = _("This is an old Excel 97–2003 workbook (.xls).")
+    elif data[:5] == b"%PDF-":
+        what = _("This is a PDF document, not a spreadsheet.")
+    else:
+        return None
+    save_as = _("Save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then import that file.")
+    return f"{what} {save_as}"
 
 
 def read_dataset(data, file_format):
