@@ -124,6 +124,13 @@ def test_matched_words_are_highlighted_in_the_excerpt(seed):
 
 
 @pytest.mark.django_db
+def test_function_words_of_a_query_are_not_highlighted(seed):
+    body = Client().get("/fr/search/", {"q": "chargée de comptes"}).content.decode()
+    assert "<mark>comptes</mark>" in body
+    assert "<mark>de</mark>" not in body and "<mark>des</mark>" not in body
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
     ["%", "_", "'", '"', "\\", "*", "AND", "OR NOT", "NEAR(", "names:ae", "{names}", "^ae",

@@ -78,7 +78,7 @@ def search(query, language, *, limit=MAX_RESULTS):
     # d’entreprise`, `e commerce`) or a function word (`de`, `the`) narrows nothing and,
     # matched as a prefix, would scan most of the index. The ranking still compares the
     # whole query with the names.
-    searched = [word for word in words if not _is_filler(word)] or words
+    searched = _matched_words(words)
     clauses = _clauses(searched, engine)
     matches = _matches(engine, clauses, limit)
     if not matches and len(searched[-1]) >= TYPO_MIN_LENGTH:
@@ -115,6 +115,11 @@ def _prefix_corrections(word):
 
 def _is_filler(word):
     return len(word) == 1 or word in FUNCTION_WORDS
+
+
+def _matched_words(words):
+    """The words a search matches by: fillers only when the query is nothing else."""
+    return [word for word in words if not _is_filler(word)] or words
 
 
 def _clauses(words, engine):
@@ -203,7 +208,9 @@ def _result(concept, language, words, tier):
         untranslated=not (own and own.term),
         acronyms=concept.shown_acronyms(language),
         other_terms=[other.term for other in concept.other_texts(language)],
-        excerpt=text.highlight(_excerpt(definition, words), [w for w in words if len(w) > 1]),
+        excerpt=text.highlight(
+            _excerpt(definition, words), [w for w in _matched_words(words) if len(w) > 1]
+        ),
         tier=tier,
     )
 
