@@ -219,10 +219,11 @@ else:
 # Uploads: spreadsheets of a few thousand rows are well under this.
 GLOSSARY_MAX_UPLOAD_BYTES = envint("GLOSSARY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = GLOSSARY_MAX_UPLOAD_BYTES
+# An admin import's file between its preview and its confirmation (terms/admin_files.py);
+# removed once confirmed or refused, swept away after an hour when nobody confirms.
+GLOSSARY_UPLOAD_DIR = os.environ.get("GLOSSARY_UPLOAD_DIR", str(BASE_DIR / "data" / "uploads"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = GLOSSARY_MAX_UPLOAD_BYTES
 
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # Production hardening, all configurable for a TLS-terminating proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,4 +1,9 @@
-"""The editors' admin: concepts with each language's content inline, import and export."""
+"""The editors' admin: concepts with each language's content inline, history, progress.
+
+Every change made here goes through the writer (terms/writer.py): the form's save,
+the publish and unpublish actions, delete and restore. Import and export are in
+terms/admin_files.py.
+"""
 
 from django import forms
 from django.conf import settings
@@ -6,21 +11,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
-from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from terms import history, text
-from terms.interchange.formats import UnreadableFile, read_dataset, write_dataset
-from terms.interchange.resource import ConceptResource
-from terms.interchange.tbx import read_tbx, write_tbx
-from terms.mentions import refresh_after_change, wordings_of
-from terms.models import Concept, ConceptText, Status, content_languages
+from terms import history, text, writer
+from terms.admin_files import GlossaryImportExportAdmin
+from terms.languages import content_languages
+from terms.models import Concept, ConceptText, Status
+from terms.records import ConceptRecord, Content
 
 
 class ValueListField(forms.CharField):
@@ -93,8 +93,9 @@ class ConceptTextInline(admin.StackedInline):
     can_delete = True
 
     def get_extra(self, request, obj=None, **kwargs):
+        # A formset shows max(texts, min_num) + extra forms: one per language in all.
         present = obj.texts.count() if obj else 0
-        return max(len(content_languages()) - present, 0)
+        return max(len(content_languages()) - max(present, self.min_num), 0)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -140,96 +141,8 @@ class MissingDefinitionFilter(MissingContentFilter):
     label = _("No definition in %(language)s")
 
 
-class SniffingCSV(base_formats.CSV):
-    """CSV in UTF-8 or Windows-1252, `;` or `,`, read through the glossary's own reader."""
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream):
-        return read_dataset(in_stream, "csv")
-
-    def export_data(self, dataset, **kwargs):
-        return write_dataset(dataset, "csv")
-
-
-class SafeXLSX(base_formats.XLSX):
-    def create_dataset(self, in_stream):
-        return read_dataset(in_stream, "xlsx")
-
-    def export_data(self, dataset, **kwargs):
-        return write_dataset(dataset, "xlsx")
-
-
-class LenientJSON(base_formats.JSON):
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream):
-        return read_dataset(in_stream, "json")
-
-    def export_data(self, dataset, **kwargs):
-        return write_dataset(dataset, "json")
-
-
-class CappedImportForm(ImportForm):
-    """The import form, refusing files over GLOSSARY_MAX_UPLOAD_BYTES before reading them."""
-
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        limit = settings.GLOSSARY_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("This file is %(size)s; the largest accepted is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
-        return upload
-
-
-class TBX(base_formats.Format):
-    """TBX-Basic, for CAT tools: exports what the admin selects, imports v3 and v2 files."""
-
-    def get_title(self):
-        return "tbx"
-
-    def create_dataset(self, in_stream):
-        return read_tbx(in_stream)
-
-    def export_data(self, dataset, **kwargs):
-        return write_tbx(dataset, title=settings.GLOSSARY_TITLE)
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def get_extension(self):
-        return "tbx"
-
-    def get_content_type(self):
-        return "application/x-tbx+xml"
-
-    def can_import(self):
-        return True
-
-    def can_export(self):
-        return True
-
-
 @admin.register(Concept)
-class ConceptAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
-    resource_classes = [ConceptResource]
-    formats = [SniffingCSV, SafeXLSX, LenientJSON, TBX]
-    import_error_display = ("message",)
-    import_form_class = CappedImportForm
-    import_template_name = "admin/terms/concept/import.html"
+class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
     inlines = [ConceptTextInline]
     list_display = ["slug", "status", "updated_at"]
     list_filter = ["status", MissingTranslationFilter, MissingDefinitionFilter]
@@ -356,12 +269,13 @@ class ConceptAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
         record = get_object_or_404(Concept.history.model, history_id=history_id)
         if request.method == "POST":
             try:
-                concept = history.restore(record, user=request.user)
-            except history.RestoreError as error:
-                messages.error(request, str(error))
+                concept_id = writer.restore(record, user=request.user)
+            except writer.WriteRefused as refusal:
+                for problem in refusal.problems:
+                    messages.error(request, problem)
             else:
                 messages.success(request, _("The concept was restored."))
-                return redirect("admin:terms_concept_change", concept.pk)
+                return redirect("admin:terms_concept_change", concept_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -371,37 +285,39 @@ class ConceptAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
         }
         return TemplateResponse(request, "admin/terms/concept/version.html", context)
 
+    # -- writes: every one through the writer ------------------------------------------
+
     def save_model(self, request, obj, form, change):
-        obj.wordings_before_edit = (
-            wordings_of(ConceptText.objects.filter(concept_id=obj.pk)) if obj.pk else set()
-        )
-        super().save_model(request, obj, form, change)
+        """Nothing yet: the concept is written with its texts, in `save_related`."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         concept = form.instance
-        concept.refresh_derived()
-        wordings_now = wordings_of(ConceptText.objects.filter(concept=concept))
-        refresh_after_change({concept.pk}, wordings_now ^ concept.wordings_before_edit)
+        record = ConceptRecord(
+            slug=form.cleaned_data["slug"],
+            status=form.cleaned_data["status"],
+            contents=_contents_from(formsets),
+            see_also=tuple(sorted(c.slug for c in form.cleaned_data.get("see_also", []))),
+        )
+        concept.pk = writer.save_concept(
+            record,
+            concept_id=concept.pk,
+            user=request.user,
+            reason="changed in the admin" if change else "added in the admin",
+        )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The formsets were not saved through Django: the form's changes say what changed.
+        return super().construct_change_message(request, form, [], add)
 
     def delete_model(self, request, obj):
-        self.delete_queryset(request, Concept.objects.filter(pk=obj.pk))
+        writer.delete_concepts([obj.pk], user=request.user, reason="deleted in the admin")
 
     def delete_queryset(self, request, queryset):
-        wordings = wordings_of(ConceptText.objects.filter(concept__in=queryset))
-        super().delete_queryset(request, queryset)
-        refresh_after_change(set(), wordings)
-
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
-
-    def add_data_read_fail_error_to_form(self, form, error):
-        if isinstance(error, UnreadableFile):
-            form.add_error("import_file", str(error))
-        else:
-            super().add_data_read_fail_error_to_form(form, error)
+        writer.delete_concepts(
+            list(queryset.values_list("pk", flat=True)),
+            user=request.user,
+            reason="deleted in the admin",
+        )
 
     @admin.action(description=_("Publish the selected concepts"), permissions=["change"])
     def publish(self, request, queryset):
@@ -412,12 +328,32 @@ class ConceptAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        concepts = list(queryset)
-        for concept in concepts:
-            concept.status = status
-            concept.save(update_fields=["status", "updated_at"])
-            concept.refresh_derived()
-        self.message_user(request, _("%(count)d concept(s) updated.") % {"count": len(concepts)})
+        count = writer.set_status(
+            list(queryset.values_list("pk", flat=True)),
+            status,
+            user=request.user,
+            reason="published in the admin"
+            if status == Status.PUBLISHED
+            else "unpublished in the admin",
+        )
+        self.message_user(request, _("%(count)d concept(s) updated.") % {"count": count})
+
+
+def _contents_from(formsets):
+    """{language: Content} of the language forms an editor filled in and kept."""
+    contents = {}
+    for formset in formsets:
+        for language_form in formset.forms:
+            data = language_form.cleaned_data
+            if not data or data.get("DELETE") or not data.get("language"):
+                continue
+            contents[data["language"]] = Content(
+                term=data.get("term", ""),
+                acronyms=tuple(data.get("acronyms") or ()),
+                variants=tuple(data.get("variants") or ()),
+                definition=data.get("definition", ""),
+            )
+    return contents
 
 
 def _language_column(part, code):

@@ -1,11 +1,13 @@
-"""Inserting many derived rows with one prepared statement.
+"""Writing many rows with one prepared statement: INSERT, UPDATE and DELETE.
 
 `bulk_create` compiles a multi-row INSERT for every batch and prepares every
 value through its field: for the ~200,000 index, mention and search rows of a
-10,000-concept import that costs more than the rest of the import together.
-These rows are derived (rebuilt from the texts, never edited), carry no signals
-or history, and need no primary keys back, so one `executemany` of a prepared
-INSERT is enough and several times faster on SQLite and PostgreSQL alike.
+10,000-concept import that costs more than the rest of the import together, and
+its batches (999 parameters on SQLite) make the number of queries grow with the
+rows. The writer (terms/writer.py) records history and derived rows itself, with
+no signals and no primary keys needed back, so one `executemany` of a prepared
+statement is enough: several times faster on SQLite and PostgreSQL alike, and
+one query whatever the number of rows.
 """
 
 from django.db import connection
@@ -22,7 +24,23 @@ PLAIN_TYPES = {
     "SlugField",
     "TextField",
 }
-ROWS_PER_CALL = 5000
+
+
+def _prepared(fields, rows):
+    """`rows` with each value as the database driver takes it (JSON, dates…)."""
+    preparers = [
+        None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
+        for field in fields
+    ]
+    if not any(preparers):
+        return rows
+    return [
+        tuple(
+            value if prepare is None else prepare(value, connection)
+            for value, prepare in zip(row, preparers, strict=True)
+        )
+        for row in rows
+    ]
 
 
 def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
@@ -30,18 +48,7 @@ def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
     if not rows:
         return
     fields = [model._meta.get_field(name) for name in field_names]
-    preparers = [
-        None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
-        for field in fields
-    ]
-    if any(preparers):
-        rows = [
-            tuple(
-                value if prepare is None else prepare(value, connection)
-                for value, prepare in zip(row, preparers, strict=True)
-            )
-            for row in rows
-        ]
+    rows = _prepared(fields, rows)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
@@ -54,5 +61,36 @@ def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
             suffix = " ON CONFLICT DO NOTHING"
     sql = f"{verb} INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}){suffix}"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), ROWS_PER_CALL):
-            cursor.executemany(sql, rows[start : start + ROWS_PER_CALL])
+        cursor.executemany(sql, rows)
+
+
+def update_rows(model, field_names, rows):
+    """UPDATE `model`'s rows: each of `rows` is (values in `field_names` order…, pk)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    rows = _prepared([*fields, model._meta.pk], rows)
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def delete_rows(model, field_name, values):
+    """DELETE the rows of `model` whose `field_name` is one of `values`: no signals, no
+    cascade (the writer deletes what depends on them itself, and records the history)."""
+    values = list(values)
+    if not values:
+        return
+    quote = connection.ops.quote_name
+    column = quote(model._meta.get_field(field_name).column)
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} WHERE {column} IN ({placeholders})",
+            values,
+        )

@@ -1,176 +1,227 @@
-"""Concept history: what a concept looked like at a version, and bringing it back.
+"""Concept history: recording every change with who, when and why, and reading versions back.
 
-django-simple-history records a snapshot of the concept (with its see-also
-links) and of each language's text on every change. A version of a concept
-is one concept record; its texts are those in force until the next concept
-record, because a form saves the concept first and its texts just after.
+django-simple-history's tables hold a snapshot of the concept (with its see-also
+links) and of each language's text at every change. The writer records them
+itself (`record`), in a few statements whatever the number of concepts; a save
+made outside the writer (a shell, a script) is still recorded by simple-history's
+own signals.
+
+A version of a concept is one concept record; its texts are those in force until
+the next concept record (a change records the concept and its texts at the same
+moment).
 """
 
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from terms.interchange.resource import CONTENT_PARTS
-from terms.mentions import refresh_after_change, wordings_of
-from terms.models import Concept, ConceptText, content_languages
+from terms.bulk import insert_rows
+from terms.languages import content_languages
+from terms.models import Concept, ConceptText
+from terms.records import EMPTY, PARTS, ConceptRecord, Content, load_records
 
 EPSILON = timedelta(microseconds=1)
-
-
-class RestoreError(Exception):
-    """The version cannot be restored as it is; the message says why."""
+CREATED, CHANGED, DELETED = "+", "~", "-"
+REASON_LENGTH = 100
 
 
 @dataclass
 class Version:
-    record: object
-    texts: dict  # {language: {term, acronyms, variants, definition}}
-    see_also: list  # slugs that still exist
+    history: object  # the concept's historical row: who, when, why
+    concept: ConceptRecord  # the concept as it was, see-also links to concepts that still exist
     changes: list = field(default_factory=list)  # [(field, then, now)]
 
 
-def _texts_until(concept_id, moment):
-    """The concept's texts as they stood at `moment`."""
-    texts = {}
-    for record in ConceptText.history.filter(
-        concept_id=concept_id, history_date__lte=moment
-    ).order_by("language", "-history_date", "-history_id"):
-        if record.language in texts or record.language not in content_languages():
-            continue
-        texts[record.language] = (
-            None
-            if record.history_type == "-"
-            else {part: getattr(record, part) for part in CONTENT_PARTS}
+# -- recording -------------------------------------------------------------------
+
+
+def record(entries, *, user, reason, when):
+    """Record one version per entry: (concept id, history type, record, texts).
+
+    The record is the concept as it now is (as it was, for a deletion); `texts` are
+    the language texts the change wrote, {language: (text id, history type, content)}.
+    A few statements whatever the number of entries.
+    """
+    if not entries:
+        return
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    reason = (reason or "")[:REASON_LENGTH] or None
+    snapshot = Concept.history.model
+    created = dict(
+        Concept.objects.filter(pk__in=[e[0] for e in entries]).values_list("pk", "created_at")
+    )
+    insert_rows(
+        snapshot,
+        [
+            "id",
+            "slug",
+            "status",
+            "created_at",
+            "updated_at",
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user",
+        ],
+        [
+            (
+                concept_id,
+                concept.slug,
+                concept.status,
+                created.get(concept_id, when),
+                when,
+                when,
+                reason,
+                kind,
+                user_id,
+            )
+            for concept_id, kind, concept, _texts in entries
+        ],
+    )
+    _record_links(entries, when)
+    insert_rows(
+        ConceptText.history.model,
+        [
+            "id",
+            "concept",
+            "language",
+            *PARTS,
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user",
+        ],
+        [
+            (
+                text_id,
+                concept_id,
+                language,
+                content.term,
+                list(content.acronyms),
+                list(content.variants),
+                content.definition,
+                when,
+                reason,
+                text_kind,
+                user_id,
+            )
+            for concept_id, _kind, _concept, texts in entries
+            for language, (text_id, text_kind, content) in texts.items()
+        ],
+    )
+
+
+def _record_links(entries, when):
+    """The see-also links of each recorded version, as simple-history keeps them."""
+    snapshot = Concept.history.model
+    links = Concept.see_also.through
+    recorded = {
+        concept_id: history_id
+        for concept_id, history_id in snapshot.objects.filter(history_date=when).values_list(
+            "id", "history_id"
         )
-    return {language: values for language, values in texts.items() if values}
+    }
+    slugs = {slug for _id, _kind, concept, _texts in entries for slug in concept.see_also}
+    ids = dict(Concept.objects.filter(slug__in=slugs).values_list("slug", "pk")) if slugs else {}
+    link_ids = dict(
+        ((source, target), link_id)
+        for link_id, source, target in links.objects.filter(
+            from_concept_id__in=list(recorded)
+        ).values_list("id", "from_concept_id", "to_concept_id")
+    )
+    insert_rows(
+        snapshot.see_also.model,
+        ["id", "history", "from_concept", "to_concept"],
+        [
+            (link_ids.get((concept_id, ids[slug]), 0), recorded[concept_id], concept_id, ids[slug])
+            for concept_id, _kind, concept, _texts in entries
+            for slug in concept.see_also
+            if slug in ids and concept_id in recorded
+        ],
+    )
 
 
-def _next_record_date(record):
-    later = (
-        Concept.history.filter(id=record.id, history_date__gt=record.history_date)
+# -- reading -----------------------------------------------------------------------
+
+
+def version_of(history):
+    """The concept as recorded by `history` (one of its historical rows), and how it differs
+    from the concept today."""
+    if history.history_type == DELETED:
+        # A deletion records the concept as it was; its links are those of the last state
+        # before it.
+        until = history.history_date
+        linked = (
+            Concept.history.filter(id=history.id, history_date__lt=history.history_date)
+            .exclude(history_type=DELETED)
+            .order_by("-history_date", "-history_id")
+            .first()
+        ) or history
+    else:
+        until = _next_record_date(history) or timezone.now() + timedelta(seconds=1)
+        linked = history
+    contents = _contents_until(history.id, until - EPSILON, deleted=history.history_type == DELETED)
+    target_ids = [row.to_concept_id for row in linked.see_also.all()]
+    slugs = dict(Concept.objects.filter(pk__in=target_ids).values_list("pk", "slug"))
+    concept = ConceptRecord(
+        slug=history.slug,
+        status=history.status,
+        contents={language: contents.get(language, EMPTY) for language in content_languages()},
+        see_also=tuple(sorted(slugs[i] for i in target_ids if i in slugs)),
+    )
+    version = Version(history=history, concept=concept)
+    version.changes = _differences(history.id, concept)
+    return version
+
+
+def _contents_until(concept_id, moment, *, deleted):
+    """{language: Content} of the concept's texts as they stood at `moment`; for a deleted
+    concept, its texts as they were before they went."""
+    records = ConceptText.history.filter(concept_id=concept_id, history_date__lte=moment)
+    if deleted:
+        records = ConceptText.history.filter(concept_id=concept_id).exclude(history_type=DELETED)
+    contents = {}
+    for text in records.order_by("language", "-history_date", "-history_id"):
+        if text.language in contents or text.language not in content_languages():
+            continue
+        contents[text.language] = (
+            EMPTY
+            if text.history_type == DELETED
+            else Content(text.term, tuple(text.acronyms), tuple(text.variants), text.definition)
+        )
+    return contents
+
+
+def _next_record_date(history):
+    return (
+        Concept.history.filter(id=history.id, history_date__gt=history.history_date)
         .order_by("history_date")
         .values_list("history_date", flat=True)
         .first()
     )
-    return later
 
 
-def version_of(record):
-    """Concept `record` with its texts and links, and how it differs from today."""
-    if record.history_type == "-":
-        # Texts and links are gone by the time the deletion is recorded: take them as
-        # they were in the last state before it.
-        texts = _last_texts_before_deletion(record)
-        linked_record = (
-            Concept.history.filter(id=record.id, history_date__lt=record.history_date)
-            .exclude(history_type="-")
-            .order_by("-history_date", "-history_id")
-            .first()
-        ) or record
-    else:
-        until = _next_record_date(record) or timezone.now() + timedelta(seconds=1)
-        texts = _texts_until(record.id, until - EPSILON)
-        linked_record = record
-    target_ids = [row.to_concept_id for row in linked_record.see_also.all()]
-    slugs = dict(Concept.objects.filter(pk__in=target_ids).values_list("pk", "slug"))
-    version = Version(
-        record=record, texts=texts, see_also=sorted(slugs[i] for i in target_ids if i in slugs)
-    )
-    version.changes = _differences(version)
-    return version
-
-
-def _last_texts_before_deletion(record):
-    texts = {}
-    for text_record in (
-        ConceptText.history.filter(concept_id=record.id)
-        .exclude(history_type="-")
-        .order_by("language", "-history_date", "-history_id")
-    ):
-        texts.setdefault(
-            text_record.language, {part: getattr(text_record, part) for part in CONTENT_PARTS}
-        )
-    return texts
-
-
-def _differences(version):
-    current = Concept.objects.filter(pk=version.record.id).first()
-    now_texts = {}
-    now_links = []
-    if current is not None:
-        now_texts = {
-            t.language: {part: getattr(t, part) for part in CONTENT_PARTS}
-            for t in current.texts.all()
-        }
-        now_links = sorted(current.see_also.values_list("slug", flat=True))
-    changes = []
-    for name in ("slug", "status"):
-        now = getattr(current, name) if current else ""
-        then = getattr(version.record, name)
-        if then != now:
-            changes.append((name, then, now))
-    empty = dict.fromkeys(CONTENT_PARTS, "")
-    for language in content_languages():
-        then = version.texts.get(language, empty)
-        now = now_texts.get(language, empty)
-        for part in CONTENT_PARTS:
-            if (then.get(part) or "") != (now.get(part) or ""):
-                changes.append((f"{part}_{language}", then.get(part), now.get(part)))
-    if version.see_also != now_links:
-        changes.append(("see_also", version.see_also, now_links))
-    return changes
+def _differences(concept_id, then):
+    """[(field, then, now)] for every field where the version differs from today."""
+    now = load_records([concept_id]).get(concept_id)
+    now_fields = now.fields() if now else dict.fromkeys(then.fields(), "")
+    return [
+        (name, value, now_fields[name])
+        for name, value in then.fields().items()
+        if value != now_fields[name]
+    ]
 
 
 def deleted_concepts():
     """The latest deletion record of each concept that does not exist any more."""
     existing = Concept.objects.values("pk")
     records = (
-        Concept.history.filter(history_type="-")
+        Concept.history.filter(history_type=DELETED)
         .exclude(id__in=existing)
         .order_by("id", "-history_date")
     )
     latest = {}
-    for record in records:
-        latest.setdefault(record.id, record)
+    for history in records:
+        latest.setdefault(history.id, history)
     return sorted(latest.values(), key=lambda r: r.history_date, reverse=True)
-
-
-@transaction.atomic
-def restore(record, *, user=None):
-    """Make the concept what it was at `record` (recreating it if it was deleted)."""
-    version = version_of(record)
-    if not version.texts.get(content_languages()[0], {}).get("term"):
-        raise RestoreError("This version has no term in the default language.")
-    taken = Concept.objects.filter(slug=record.slug).exclude(pk=record.id).exists()
-    if taken:
-        raise RestoreError(f"Another concept now uses the slug {record.slug!r}.")
-    before = wordings_of(ConceptText.objects.filter(concept_id=record.id))
-    concept = Concept.objects.filter(pk=record.id).first() or Concept(pk=record.id)
-    concept.slug, concept.status = record.slug, record.status
-    concept._change_reason = f"restored the version of {record.history_date:%Y-%m-%d %H:%M:%S}"
-    if user is not None:
-        concept._history_user = user
-    try:
-        concept.save()
-    except IntegrityError as error:
-        raise RestoreError(str(error)) from None
-    current = {t.language: t for t in ConceptText.objects.filter(concept=concept)}
-    for language in content_languages():
-        values = version.texts.get(language)
-        content = current.get(language)
-        if values is None:
-            if content is not None:
-                content.delete()
-            continue
-        content = content or ConceptText(concept=concept, language=language)
-        for part in CONTENT_PARTS:
-            setattr(content, part, values[part])
-        content._change_reason = concept._change_reason
-        content.save()
-    concept.see_also.set(Concept.objects.filter(slug__in=version.see_also))
-    concept.refresh_derived()
-    after = wordings_of(ConceptText.objects.filter(concept=concept))
-    refresh_after_change({concept.pk}, before ^ after)
-    return concept

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 
 from terms.mentions import paragraphs_of
-from terms.models import Concept, IndexEntry, default_language
+from terms.models import Concept, IndexEntry
 from terms.text import letter_of
 
 OTHER_LETTER = "#"
@@ -173,7 +173,6 @@ def term_page(concept, language, *, include_drafts=False):
     """Everything a term page shows, in `language`. `concept` must have its texts prefetched."""
     texts = concept.texts_by_language()
     own = texts.get(language)
-    fallback = texts.get(default_language())
     shown = concept.shown_text(language)
     others = [
         {"language": other.language, "term": other.term, "acronyms": other.acronyms}
@@ -184,8 +183,8 @@ def term_page(concept, language, *, include_drafts=False):
         language=language,
         term=concept.display_term(language),
         untranslated=not (own and own.term),
-        acronyms=concept.shown_acronyms(language),
-        variants=list(own.variants) if own else (list(fallback.variants) if fallback else []),
+        acronyms=concept.shown("acronyms", language),
+        variants=concept.shown("variants", language),
         other_languages=others,
         definition=shown.definition if shown else "",
         definition_language=shown.language if shown else language,

@@ -10,25 +10,15 @@ slug breaks nothing.
 import json
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from terms.bulk import insert_rows
-from terms.models import Concept, ConceptText, GlossaryState
+from terms.models import Concept, ConceptText
 from terms.text import MentionMatcher, linked_targets
 
 # Past this many changed wordings, recomputing every definition is cheaper
 # than looking for the ones that might contain them.
 MAX_CANDIDATE_WORDINGS = 200
-
-
-def wordings_of(texts):
-    """Every wording that names a concept: terms, acronyms and variants."""
-    wordings = set()
-    for content in texts:
-        if content.term:
-            wordings.add(content.term)
-        wordings.update(content.acronyms)
-        wordings.update(content.variants)
-    return wordings
 
 
 def build_matcher():
@@ -48,25 +38,35 @@ def build_matcher():
 
 
 def concepts_that_may_name(wordings):
-    """Ids of concepts whose definitions may contain one of `wordings` (or None: all)."""
+    """Ids of concepts whose definitions may contain one of `wordings` (or None: all).
+    One query: each wording's longest word looked for in the definitions."""
     if len(wordings) > MAX_CANDIDATE_WORDINGS:
         return None
-    ids = set()
-    for wording in wordings:
-        longest_word = max(wording.split(), key=len, default="")
-        if len(longest_word) < 2:
-            continue
-        ids.update(
-            ConceptText.objects.filter(definition__icontains=longest_word).values_list(
-                "concept_id", flat=True
-            )
-        )
-    return ids
+    words = {max(wording.split(), key=len, default="") for wording in wordings}
+    condition = Q()
+    for word in sorted(word for word in words if len(word) >= 2):
+        condition |= Q(definition__icontains=word)
+    if not condition:
+        return set()
+    return set(ConceptText.objects.filter(condition).values_list("concept_id", flat=True))
+
+
+def relink(concept_ids, changed_wordings):
+    """Relink what a change may affect: the definitions of `concept_ids`, and those that may
+    name a wording that appeared or disappeared (`changed_wordings`)."""
+    if not changed_wordings:
+        refresh_mentions(concept_ids)
+        return
+    candidates = concepts_that_may_name(changed_wordings)
+    refresh_mentions(None if candidates is None else set(concept_ids) | candidates)
 
 
 @transaction.atomic
 def refresh_mentions(concept_ids=None):
-    """Recompute the linked definitions and mentions of `concept_ids` (None: all concepts)."""
+    """Recompute the linked definitions and mentions of `concept_ids` (None: all concepts).
+
+    The caller makes cached pages stale (terms/derived.py bumps the generation once).
+    """
     matcher = build_matcher()
     texts = ConceptText.objects.exclude(definition="")
     if concept_ids is not None:
@@ -95,8 +95,6 @@ def refresh_mentions(concept_ids=None):
             for target in sorted(targets)
         ],
     )
-    # Deletions reach the reader pages through here: make cached pages stale.
-    GlossaryState.bump()
 
 
 def _save_links(texts):
@@ -111,16 +109,6 @@ def _save_links(texts):
             f"UPDATE {table} SET definition_links = {placeholder} WHERE id = %s",
             [(json.dumps(t.definition_links, ensure_ascii=False), t.pk) for t in texts],
         )
-
-
-def refresh_after_change(concept_ids, changed_wordings):
-    """Relink what a change may affect: the changed concepts, and definitions that may name
-    a wording that appeared or disappeared."""
-    if not changed_wordings:
-        refresh_mentions(concept_ids)
-        return
-    candidates = concepts_that_may_name(changed_wordings)
-    refresh_mentions(None if candidates is None else set(concept_ids) | candidates)
 
 
 def paragraphs_of(segments):

@@ -9,11 +9,8 @@ and the letter pages are a single indexed query.
 """
 
 import time
-from collections import namedtuple
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models.functions import Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -21,25 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from terms import text
-from terms.bulk import insert_rows
-
-
-def content_languages():
-    """Codes of the content languages, default language first."""
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def default_language():
-    return content_languages()[0]
-
-
-def validate_language(code):
-    if code not in content_languages():
-        raise ValidationError(
-            _("Unknown language %(code)s: expected one of %(languages)s."),
-            params={"code": code, "languages": ", ".join(content_languages())},
-        )
+from terms.languages import content_languages, default_language, first_present, validate_language
 
 
 class Status(models.TextChoices):
@@ -115,9 +94,7 @@ class Concept(models.Model):
         ]
 
     def __str__(self):
-        # An import names its rows by their term without one query per row.
-        label = getattr(self, "display_label", None)
-        return label or self.display_term(default_language()) or self.slug
+        return self.display_term(default_language()) or self.slug
 
     def get_absolute_url(self):
         return reverse("terms:detail", kwargs={"slug": self.slug})
@@ -131,28 +108,24 @@ class Concept(models.Model):
         return {t.language: t for t in self.texts.all()}
 
     def shown_text(self, language):
-        """The text whose definition a page in `language` shows: its own, else the first
-        language that has a definition, else None. Needs `texts` prefetched."""
+        """The text whose definition a page in `language` shows (the fallback rule), or
+        None when no language has a definition. Needs `texts` prefetched."""
         by_language = self.texts_by_language()
-        for code in [language, *content_languages()]:
-            content = by_language.get(code)
-            if content and content.definition:
-                return content
-        return None
+        _definition, code = first_present(
+            lambda code: by_language[code].definition if code in by_language else "", language
+        )
+        content = by_language.get(code)
+        return content if content and content.definition else None
 
-    def shown_acronyms(self, language):
-        """The acronyms in `language`, else those of every language (readers hear `CSM`
-        whichever language they read). Needs `texts` prefetched."""
+    def shown(self, part, language):
+        """`part` (term, acronyms, variants) as a page in `language` shows it: its own, else
+        the first language that has it (the fallback rule). Needs `texts` prefetched."""
         by_language = self.texts_by_language()
-        own = by_language.get(language)
-        if own and own.acronyms:
-            return list(own.acronyms)
-        return [
-            a
-            for code in content_languages()
-            if code in by_language
-            for a in by_language[code].acronyms
-        ]
+        value, _code = first_present(
+            lambda code: getattr(by_language[code], part) if code in by_language else "",
+            language,
+        )
+        return value if part == "term" else list(value)
 
     def other_texts(self, language):
         """The texts with a term in the other languages, in settings order."""
@@ -164,174 +137,9 @@ class Concept(models.Model):
         ]
 
     def display_term(self, language):
-        """The term to show on a page in `language`, with the fallback order of the index.
-
-        Returns the term in `language`, else the first other language that has
-        one. Triggers a query unless `texts` was prefetched.
-        """
-        by_language = self.texts_by_language()
-        for code in [language, *content_languages()]:
-            content = by_language.get(code)
-            if content and content.term:
-                return content.term
-        return ""
-
-    def refresh_derived(self):
-        """Rebuild this concept's index rows and search document from its texts and status.
-
-        Called explicitly wherever texts or status change (admin save, import),
-        not from signals, so the write path stays visible.
-        """
-        refresh_derived_for([self.pk])
-
-
-# What the derived rows are built from: a text's values, without model instances,
-# which would cost more than the building itself on a large import.
-TextValues = namedtuple("TextValues", "language term acronyms variants definition")
-INDEX_ENTRY_FIELDS = [
-    "concept",
-    "language",
-    "kind",
-    "text",
-    "label",
-    "untranslated",
-    "is_published",
-    "sort_key",
-    "letter",
-    "folded",
-]
-SEARCH_DOCUMENT_FIELDS = [
-    "concept",
-    "is_published",
-    "names",
-    "name_stems",
-    "body",
-    "body_stems",
-    "labels",
-]
-NAMES_POSITION = SEARCH_DOCUMENT_FIELDS.index("names")
-
-
-def refresh_derived_for(concept_ids):
-    """Rebuild the index rows and search documents of many concepts in a few queries.
-
-    Texts are read afresh (a prefetched `texts` may predate the change being
-    saved). Everything happens in one transaction, so readers never see a
-    concept half-indexed; on SQLite the FTS5 triggers follow the documents.
-    """
-    concept_ids = list(concept_ids)
-    with transaction.atomic():
-        for start in range(0, len(concept_ids), 500):
-            chunk = concept_ids[start : start + 500]
-            statuses = dict(Concept.objects.filter(pk__in=chunk).values_list("pk", "status"))
-            texts_of = {}
-            for concept_id, *values in (
-                ConceptText.objects.filter(concept_id__in=chunk)
-                .order_by("concept_id", "language")
-                .values_list("concept_id", *TextValues._fields)
-            ):
-                texts_of.setdefault(concept_id, []).append(TextValues(*values))
-            entries, documents, words = [], [], set()
-            for concept_id in chunk:
-                if concept_id not in statuses:
-                    continue  # deleted meanwhile: its rows went with it
-                published = statuses[concept_id] == Status.PUBLISHED
-                texts = texts_of.get(concept_id, [])
-                entries += build_index_entries(concept_id, published, texts)
-                document = build_search_document(concept_id, published, texts)
-                documents.append(document)
-                words |= vocabulary_of(document[NAMES_POSITION])
-            IndexEntry.objects.filter(concept_id__in=chunk).delete()
-            SearchDocument.objects.filter(concept_id__in=chunk).delete()
-            insert_rows(IndexEntry, INDEX_ENTRY_FIELDS, entries)
-            insert_rows(SearchDocument, SEARCH_DOCUMENT_FIELDS, documents)
-            insert_rows(
-                SearchWord,
-                ["word", "length"],
-                [(word, len(word)) for word in sorted(words)],
-                ignore_conflicts=True,
-            )
-        GlossaryState.bump()
-
-
-def build_index_entries(concept_id, published, texts):
-    """The index rows of one concept, for every page language, in `INDEX_ENTRY_FIELDS` order.
-
-    On a page in language L: L's term, acronyms and variants; acronyms of the
-    other languages too (readers hear `CSM` whatever language they read); and,
-    when the concept has no term in L, its term in the first language that has
-    one, marked untranslated.
-    """
-    by_language = {t.language: t for t in texts}
-    entries = []
-    for language in content_languages():
-        own = by_language.get(language)
-        label = own.term if own and own.term else ""
-        untranslated = not label
-        if untranslated:
-            for code in content_languages():
-                other = by_language.get(code)
-                if other and other.term:
-                    label = other.term
-                    break
-        if not label:
-            continue
-        wordings = [(IndexEntry.Kind.TERM, label)]
-        if own:
-            wordings += [(IndexEntry.Kind.ACRONYM, acronym) for acronym in own.acronyms]
-            wordings += [(IndexEntry.Kind.VARIANT, variant) for variant in own.variants]
-        for code in content_languages():
-            other = by_language.get(code)
-            if code != language and other:
-                wordings += [(IndexEntry.Kind.ACRONYM, acronym) for acronym in other.acronyms]
-        first_kind = {}
-        for kind, wording in wordings:
-            first_kind.setdefault(wording, kind)  # a wording is listed once per page
-        entries += [
-            (
-                concept_id,
-                language,
-                kind,
-                wording[:255],
-                label[:255],
-                untranslated,
-                published,
-                text.sort_key(wording),
-                text.letter_of(wording),
-                text.fold_word(wording)[:255],
-            )
-            for wording, kind in first_kind.items()
-        ]
-    return entries
-
-
-def build_search_document(concept_id, published, texts):
-    """One concept's search row, in `SEARCH_DOCUMENT_FIELDS` order."""
-    labels = []
-    definitions = []
-    for content in texts:
-        if content.term:
-            labels.append([content.term, IndexEntry.Kind.TERM])
-        labels += [[acronym, IndexEntry.Kind.ACRONYM] for acronym in content.acronyms]
-        labels += [[variant, IndexEntry.Kind.VARIANT] for variant in content.variants]
-        if content.definition:
-            definitions.append(content.definition)
-    names = " ".join(text.fold(wording) for wording, _kind in labels)
-    body = " ".join(text.fold(definition) for definition in definitions)
-    return (
-        concept_id,
-        published,
-        names,
-        text.stemmed(names),
-        body,
-        text.stemmed(body),
-        labels,
-    )
-
-
-def vocabulary_of(names):
-    """Name words long enough for typo tolerance (the SPEC: five letters or more)."""
-    return {word for word in names.split() if 5 <= len(word) <= 64}
+        """The term to show on a page in `language`, with the fallback rule. Triggers a
+        query unless `texts` was prefetched."""
+        return self.shown("term", language)
 
 
 class ConceptText(models.Model):
@@ -423,7 +231,7 @@ class IndexEntry(models.Model):
 class SearchDocument(models.Model):
     """A concept as the search engines see it: folded names and definitions, and stems.
 
-    Derived in `refresh_derived`. On SQLite an FTS5 table mirrors it through
+    Derived by terms/derived.py. On SQLite an FTS5 table mirrors it through
     triggers (same transaction); on PostgreSQL GIN indexes cover it. Both
     are created by migration 0003.
     """
@@ -492,6 +300,18 @@ class GlossaryState(models.Model):
             generation=Greatest(models.F("generation") + 1, models.Value(now))
         ):
             cls.objects.get_or_create(pk=1, defaults={"generation": now})
+
+
+class ImportLock(models.Model):
+    """The one row an import holds while it runs: a second import meanwhile is refused
+    with a sentence rather than compared with a glossary the first one is changing
+    (terms/writer.py). A row left by a killed import expires."""
+
+    holder = models.CharField(max_length=150)
+    started_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"import by {self.holder} since {self.started_at:%H:%M}"
 
 
 @receiver(post_delete, sender=Concept)

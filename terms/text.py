@@ -4,6 +4,7 @@ Nothing here touches Django or the database, so every rule about how words
 compare, sort and link is testable on its own.
 """
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -314,3 +315,26 @@ def highlight(text, query_words):
 def word_spans(text):
     """Match objects of the words of `text` (letters and digits, inner middle dots kept)."""
     return _WORD.finditer(text)
+
+
+# -- differences ------------------------------------------------------------------------
+
+_DIFF_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old, new):
+    """`old` turned into `new`, as [piece, kind] with kind "same", "removed" or "added",
+    word by word (spaces kept), for showing an editor what a change does."""
+    old_words = _DIFF_TOKEN.findall(old or "")
+    new_words = _DIFF_TOKEN.findall(new or "")
+    pieces = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if operation == "equal":
+            pieces.append(["".join(old_words[a_start:a_end]), "same"])
+            continue
+        if a_end > a_start:
+            pieces.append(["".join(old_words[a_start:a_end]), "removed"])
+        if b_end > b_start:
+            pieces.append(["".join(new_words[b_start:b_end]), "added"])
+    return pieces

@@ -85,7 +85,7 @@ def download(request, extension):
     file_format = DOWNLOADS.get(extension)
     if file_format is None:
         raise Http404("No such export")
-    data = export_file(file_format, base_url=request.build_absolute_uri("/"))
+    data = export_file(file_format)
     response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="glossary.{extension}"'
     return response

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import translation
 
-from terms.interchange.service import import_file
-from terms.models import Concept, ConceptText, Status
+from terms.models import Concept, Status
+from terms.records import ConceptRecord, Content
+from terms.writer import import_file, save_concept
 
 SEED_PATH = "terms/fixtures/glossaire-ventes.csv"
 
@@ -42,28 +43,25 @@ def _fast_and_english_free(settings):
 
 
 def make_concept(slug=None, *, status=Status.PUBLISHED, see_also=(), **texts):
-    """A concept from keyword texts: make_concept(fr="Vente", en="Sales", acronyms_en=["S"])."""
+    """A concept from keyword texts, saved through the writer as an editor's form would:
+    make_concept(fr="Vente", en="Sales", acronyms_en=["S"])."""
     fr_term = texts.get("fr", "")
-    concept = Concept.objects.create(
-        slug=slug or fr_term.lower().replace(" ", "-") or "concept", status=status
+    contents = {
+        code: Content(
+            term=texts.get(code, ""),
+            acronyms=tuple(texts.get(f"acronyms_{code}", ())),
+            variants=tuple(texts.get(f"variants_{code}", ())),
+            definition=texts.get(f"definition_{code}", ""),
+        )
+        for code in ("fr", "en")
+    }
+    record = ConceptRecord(
+        slug=slug or fr_term.lower().replace(" ", "-") or "concept",
+        status=status,
+        contents=contents,
+        see_also=tuple(concept.slug for concept in see_also),
     )
-    for code in ("fr", "en"):
-        term = texts.get(code, "")
-        acronyms = texts.get(f"acronyms_{code}", [])
-        variants = texts.get(f"variants_{code}", [])
-        definition = texts.get(f"definition_{code}", "")
-        if term or acronyms or variants or definition:
-            ConceptText.objects.create(
-                concept=concept,
-                language=code,
-                term=term,
-                acronyms=list(acronyms),
-                variants=list(variants),
-                definition=definition,
-            )
-    concept.see_also.set(see_also)
-    concept.refresh_derived()
-    return concept
+    return Concept.objects.get(pk=save_concept(record, reason="test"))
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from terms.interchange.service import import_file
 from terms.models import Concept
+from terms.writer import import_file
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from terms.interchange.formats import escape_formula, unescape_formula
-from terms.interchange.service import export_file, import_file
+from terms.interchange.service import export_file
 from terms.models import ConceptText
+from terms.writer import import_file
 
 COLUMNS = [
     "slug", "status",

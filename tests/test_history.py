@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from terms.interchange.service import import_file
 from terms.models import Concept, ConceptText, IndexEntry
+from terms.writer import import_file
 
 
 def csv(text):
@@ -99,7 +99,7 @@ def test_a_restore_that_would_take_a_used_slug_says_so(seed, editor_client):
     response = editor_client.post(
         f"/admin/terms/concept/history-version/{deletion.history_id}/", follow=True
     )
-    assert "Another concept now uses the slug" in response.content.decode()
+    assert "Un autre concept utilise désormais l’identifiant" in response.content.decode()
     assert Concept.objects.get(slug="hybride").texts_by_language()["fr"].term == "Autre hybride"
 
 

@@ -87,7 +87,7 @@ def test_term_page_lists_the_concepts_that_mention_it(seed):
 
 @pytest.mark.django_db
 def test_a_new_concept_links_existing_definitions_that_name_it(seed):
-    from terms.interchange.service import import_file
+    from terms.writer import import_file
 
     report = import_file(
         b"slug,term_fr,acronyms_en\nprospection,Prospection,PRS\n", file_name="x.csv"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from terms.interchange.service import import_file
 from terms.models import Concept, ConceptText
+from terms.writer import import_file
 
 DATA = Path(__file__).parent / "data" / "libreoffice"
 SAVED_BY_CALC = [

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from terms.interchange.resource import interchange_columns
-from terms.interchange.service import import_file
+from terms.records import field_names
+from terms.writer import import_file
 
 SYLLABLES = ["ven", "te", "com", "pte", "cli", "ent", "pro", "spect", "ré", "seau", "flux"]
 PAGES = [
@@ -40,7 +40,7 @@ def word(number):
 
 def glossary_csv(start, stop):
     out = io.StringIO()
-    writer = csv.DictWriter(out, interchange_columns(), restval="")
+    writer = csv.DictWriter(out, field_names(), restval="")
     writer.writeheader()
     for number in range(start, stop):
         other = (number * 7 + 3) % stop

@@ -3,13 +3,12 @@
 from collections import Counter
 
 import pytest
-import tablib
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from terms.interchange.resource import interchange_columns
-from terms.interchange.service import export_dataset
+from terms.interchange.service import export_records
 from terms.interchange.skos import concept_iri, write_skos
+from terms.records import ConceptRecord
 
 BASE = "https://glossary.example.com"
 
@@ -20,15 +19,12 @@ def concept(slug):
 
 @pytest.fixture
 def seed_graph(seed):
-    turtle = write_skos(export_dataset(), base_url=BASE, title="Glossaire des ventes")
+    turtle = write_skos(export_records(), base_url=BASE, title="Glossaire des ventes")
     return Graph().parse(data=turtle, format="turtle")
 
 
-def dataset_of(*rows):
-    dataset = tablib.Dataset(headers=interchange_columns())
-    for row in rows:
-        dataset.append([row.get(column, "") for column in interchange_columns()])
-    return dataset
+def records_of(*rows):
+    return [ConceptRecord.from_fields(row) for row in rows]
 
 
 @pytest.mark.django_db
@@ -91,7 +87,7 @@ def test_hostile_text_round_trips_through_turtle():
     nasty = 'Il a dit "bonjour" \'là\' """ \\ fin\nligne <script>alert(1)</script> é·'
     definition = 'Paragraphe """triple""".\n\n<b>gras</b> & "guillemets" \\n littéral'
     turtle = write_skos(
-        dataset_of(
+        records_of(
             {
                 "slug": "nasty",
                 "status": "published",
@@ -119,7 +115,7 @@ def test_hostile_text_round_trips_through_turtle():
 
 def test_links_to_concepts_outside_the_export_and_to_itself_are_left_out():
     turtle = write_skos(
-        dataset_of(
+        records_of(
             {"slug": "a", "term_fr": "A", "see_also": "b | missing | a"},
             {"slug": "b", "term_fr": "B"},
         ),
@@ -133,7 +129,7 @@ def test_links_to_concepts_outside_the_export_and_to_itself_are_left_out():
 
 def test_a_label_that_is_also_the_term_is_not_an_alternative_label():
     turtle = write_skos(
-        dataset_of({"slug": "crm", "term_fr": "CRM", "acronyms_fr": "CRM | GRC"}), base_url=BASE
+        records_of({"slug": "crm", "term_fr": "CRM", "acronyms_fr": "CRM | GRC"}), base_url=BASE
     )
     graph = Graph().parse(data=turtle, format="turtle")
     assert set(graph.objects(concept("crm"), SKOS.altLabel)) == {Literal("GRC", lang="fr")}

@@ -33,7 +33,10 @@ def test_import_command_reads_a_tbx_file(db, tmp_path, capsys):
 
 
 @pytest.mark.django_db
-def test_a_reader_downloads_tbx_and_skos(seed):
+def test_a_reader_downloads_tbx_and_skos(seed, settings):
+    """Concept IRIs come from GLOSSARY_BASE_URL, never from the host a request names: the
+    same concept has the same IRI however the file was fetched (the SPEC)."""
+    settings.GLOSSARY_BASE_URL = "https://glossary.example.com"
     client = Client()
     response = client.get("/exports/glossary.tbx")
     assert response.status_code == 200
@@ -41,7 +44,7 @@ def test_a_reader_downloads_tbx_and_skos(seed):
     assert b"conceptEntry" in response.content
     response = client.get("/exports/glossary.ttl")
     graph = rdflib.Graph().parse(data=response.content, format="turtle")
-    iri = rdflib.URIRef("http://testserver/fr/terms/chargee-de-compte/")
+    iri = rdflib.URIRef("https://glossary.example.com/fr/terms/chargee-de-compte/")
     assert (iri, rdflib.SKOS.prefLabel, rdflib.Literal("Account executive", lang="en")) in graph
     assert client.get("/exports/glossary.exe").status_code == 404
 

@@ -15,14 +15,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import tablib
 from lxml import etree
 
-from terms.interchange.formats import UnreadableFile, read_dataset
-from terms.interchange.resource import interchange_columns
-from terms.interchange.service import export_dataset, import_dataset
+from terms.interchange import spreadsheet
+from terms.interchange.errors import UnreadableFile
+from terms.interchange.service import export_records
 from terms.interchange.tbx import id_for_slug, read_tbx, slug_for_id, write_tbx
 from terms.models import Concept
+from terms.records import ConceptRecord
+from terms.writer import import_records
 
 DATA = Path(__file__).resolve().parent / "data" / "tbx"
 REFERENCE_PLACES = (
@@ -105,19 +106,22 @@ def test_the_checks_pass_the_official_valid_sample_and_catch_the_bad_one(
 
 @pytest.mark.django_db
 def test_the_seed_exported_as_tbx_has_a_valid_core_structure(seed, core_rng):
-    document = write_tbx(export_dataset(), title="Glossaire des ventes")
+    document = write_tbx(list(export_records()), title="Glossaire des ventes")
     assert core_rng.validate(etree.fromstring(document)), core_rng.error_log
 
 
 @pytest.mark.django_db
 def test_the_seed_exported_as_tbx_passes_the_tbx_basic_dca_schematron(seed, dca_schematron):
-    assert dca_schematron(write_tbx(export_dataset())) == []
+    assert dca_schematron(write_tbx(list(export_records()))) == []
 
 
-def awkward_dataset():
-    """Rows that push the writer: a slug an XML ID cannot be, a definition without a term,
+def rows_of(records):
+    return [record.fields() for record in records]
+
+
+def awkward_records():
+    """Records that push the writer: a slug an XML ID cannot be, a definition without a term,
     a link to a concept outside the file, markup and quotes, two paragraphs."""
-    dataset = tablib.Dataset(headers=interchange_columns())
     rows = [
         {
             "slug": "3d-printing",
@@ -133,18 +137,11 @@ def awkward_dataset():
             "see_also": "3d-printing",
         },
     ]
-    for row in rows:
-        dataset.append(
-            [
-                row.get(column, "published" if column == "status" else "")
-                for column in interchange_columns()
-            ]
-        )
-    return dataset
+    return [ConceptRecord.from_fields(row) for row in rows]
 
 
 def test_awkward_rows_still_give_a_valid_document(core_rng, dca_schematron):
-    document = write_tbx(awkward_dataset())
+    document = write_tbx(awkward_records())
     assert core_rng.validate(etree.fromstring(document)), core_rng.error_log
     assert dca_schematron(document) == []
 
@@ -154,7 +151,7 @@ def test_awkward_rows_still_give_a_valid_document(core_rng, dca_schematron):
 
 @pytest.mark.django_db
 def test_the_export_declares_tbx_basic_dca_and_the_schemas_to_check_it_with(seed):
-    document = write_tbx(export_dataset(), title="Glossaire des ventes")
+    document = write_tbx(list(export_records()), title="Glossaire des ventes")
     root = etree.fromstring(document)
     assert root.tag == f"{TBX}tbx"
     assert (root.get("type"), root.get("style")) == ("TBX-Basic", "dca")
@@ -168,7 +165,7 @@ def test_the_export_declares_tbx_basic_dca_and_the_schemas_to_check_it_with(seed
 
 @pytest.mark.django_db
 def test_terms_acronyms_variants_definitions_and_links_have_their_tbx_basic_form(seed):
-    root = etree.fromstring(write_tbx(export_dataset()))
+    root = etree.fromstring(write_tbx(list(export_records())))
 
     def entry(slug):
         return root.find(f".//tbx:conceptEntry[@id='{slug}']", NS)
@@ -212,18 +209,17 @@ def test_terms_acronyms_variants_definitions_and_links_have_their_tbx_basic_form
 
 @pytest.mark.django_db
 def test_the_seed_exported_and_read_back_gives_the_same_rows_and_imports_unchanged(seed):
-    exported = export_dataset()
+    exported = list(export_records())
     read_back = read_tbx(write_tbx(exported))
-    assert read_back.headers == exported.headers
-    assert list(read_back.dict) == list(exported.dict)
-    report = import_dataset(read_back, dry_run=True)
+    assert rows_of(read_back) == rows_of(exported)
+    report = import_records(read_back, dry_run=True)
     assert report.ok, report.problems
     assert (report.new, report.updated, report.unchanged) == (0, 0, 39)
 
 
 def test_awkward_rows_read_back_as_written_less_the_link_outside_the_file():
-    rows = list(read_tbx(write_tbx(awkward_dataset())).dict)
-    expected = list(awkward_dataset().dict)
+    rows = rows_of(read_tbx(write_tbx(awkward_records())))
+    expected = rows_of(awkward_records())
     expected[0]["see_also"] = "_interne"
     assert rows == expected
 
@@ -241,18 +237,17 @@ def test_an_id_that_is_not_a_slug_gives_no_slug():
     assert slug_for_id("") == ""
 
 
-def test_a_row_without_a_slug_cannot_be_written():
-    dataset = tablib.Dataset(headers=interchange_columns())
-    dataset.append(["", "published", "Terme", *[""] * (len(interchange_columns()) - 3)])
-    with pytest.raises(ValueError, match="Row 2 has no slug"):
-        write_tbx(dataset)
+def test_a_record_without_a_slug_cannot_be_written():
+    record = ConceptRecord.from_fields({"term_fr": "Terme"})
+    with pytest.raises(ValueError, match="Record 1 has no slug"):
+        write_tbx([record])
 
 
 # -- reading other tools' files ---------------------------------------------------------
 
 
-def rows_by_term(dataset):
-    return {row["term_fr"]: row for row in dataset.dict}
+def rows_by_term(records):
+    return {row["term_fr"]: row for row in rows_of(records)}
 
 
 def only_filled(row):
@@ -295,10 +290,12 @@ def test_a_tbx_v3_file_maps_terms_statuses_types_definitions_and_links():
 
 @pytest.mark.django_db
 def test_a_tbx_with_a_language_the_glossary_lacks_is_imported_without_it():
-    dataset = read_tbx((DATA / "v3-basic.tbx").read_bytes())
-    assert len(dataset) == 3  # the entry only in German is left out
-    assert not any("Akquise" in cell or "Kunden" in cell for row in dataset for cell in row)
-    report = import_dataset(dataset, file_name="v3-basic.tbx")
+    records = read_tbx((DATA / "v3-basic.tbx").read_bytes())
+    assert len(records) == 3  # the entry only in German is left out
+    assert not any(
+        "Akquise" in cell or "Kunden" in cell for row in rows_of(records) for cell in row.values()
+    )
+    report = import_records(records)
     assert report.ok, report.problems
     assert report.new == 3
     assert sorted(Concept.objects.values_list("slug", flat=True)) == [
@@ -312,8 +309,8 @@ def test_a_tbx_with_a_language_the_glossary_lacks_is_imported_without_it():
 
 @pytest.mark.django_db
 def test_a_tbx_v2_martif_file_reads_and_imports():
-    dataset = read_tbx((DATA / "v2-martif.tbx").read_bytes())
-    rows = rows_by_term(dataset)
+    records = read_tbx((DATA / "v2-martif.tbx").read_bytes())
+    rows = rows_by_term(records)
     assert set(rows) == {"Vente incitative", "Cross-sell", "Churn rate"}  # the empty entry is not
     assert only_filled(rows["Vente incitative"]) == {
         "slug": "upsell",
@@ -332,7 +329,7 @@ def test_a_tbx_v2_martif_file_reads_and_imports():
         "see_also": "upsell",  # the link names the term's id, inside the upsell entry
     }
     assert rows["Churn rate"]["slug"] == ""
-    report = import_dataset(dataset, file_name="v2-martif.tbx")
+    report = import_records(records)
     assert report.ok, report.problems
     assert report.new == 3
     assert Concept.objects.filter(slug="churn-rate").exists()
@@ -353,16 +350,16 @@ SAMPLES = [
 @pytest.mark.parametrize(("name", "concepts"), SAMPLES)
 def test_tbx_files_from_other_tools_read_and_import(reference, name, concepts):
     path = reference / name
-    dataset = read_tbx(path.read_bytes())
-    assert len(dataset) == concepts
-    report = import_dataset(dataset, file_name=path.name)
+    records = read_tbx(path.read_bytes())
+    assert len(records) == concepts
+    report = import_records(records)
     assert report.ok, report.problems[:5]
     assert report.new == concepts
 
 
 def test_weblate_metadata_gives_both_languages_and_the_entry_definition(reference):
     path = reference / "glossary-samples" / "weblate" / "fr-extended-metadata.tbx"
-    rows = {row["slug"]: row for row in read_tbx(path.read_bytes()).dict}
+    rows = {row["slug"]: row for row in rows_of(read_tbx(path.read_bytes()))}
     # "obsolete" is the only term each language has: still the best name for it.
     assert (rows["e001"]["term_fr"], rows["e001"]["term_en"]) == ("bus de données", "data bus")
     assert rows["e001"]["definition_en"] == "Superseded but still found in older manuals."
@@ -371,7 +368,7 @@ def test_weblate_metadata_gives_both_languages_and_the_entry_definition(referenc
 
 def test_lokalize_glossary_merges_language_sets_and_decodes_entities(reference):
     path = reference / "glossary-samples" / "weblate" / "terms.tbx"
-    rows = {row["term_en"]: row for row in read_tbx(path.read_bytes()).dict}
+    rows = {row["term_en"]: row for row in rows_of(read_tbx(path.read_bytes()))}
     assert "&About" in rows
     assert rows["bug tracker"]["variants_en"] == "bugtracker"
     # `vít_pelčák-12` is no slug (the importer derives one), `petr_kovar-0` is.
@@ -382,8 +379,8 @@ def test_the_dct_style_sample_reads_like_the_dca_one(reference):
     samples = reference / "tbx" / "samples"
     dca = read_tbx((samples / "Example_Astronomy_DCA_VALID.tbx").read_bytes())
     dct = read_tbx((samples / "Example_Astronomy_DCT_VALID.tbx").read_bytes())
-    assert list(dct.dict) == list(dca.dict)
-    first = next(iter(dca.dict))
+    assert rows_of(dct) == rows_of(dca)
+    first = rows_of(dca)[0]
     assert (first["slug"], first["term_en"], first["variants_en"]) == (
         "c1",
         "open cluster",
@@ -439,7 +436,7 @@ def test_a_doctype_naming_a_local_file_is_never_read():
     data = XXE.replace(
         b'[<!ENTITY xxe SYSTEM "file:///etc/passwd">]', b'SYSTEM "file:///etc/passwd"'
     ).replace(b"&xxe;", b"")
-    rows = list(read_tbx(data).dict)
+    rows = rows_of(read_tbx(data))
     assert rows[0]["term_en"] == "leak here"
     if PASSWD.exists():
         first_line = PASSWD.read_text().splitlines()[0]
@@ -476,7 +473,7 @@ def test_reading_fetches_nothing_over_the_network():
             b'xml:lang="en"><text><body><termEntry><langSet xml:lang="en"><tig>'
             b"<term>Upsell</term></tig></langSet></termEntry></body></text></martif>"
         )
-        assert next(iter(read_tbx(external_dtd).dict))["term_en"] == "Upsell"
+        assert rows_of(read_tbx(external_dtd))[0]["term_en"] == "Upsell"
         external_entity = XXE.replace(b"file:///etc/passwd", url + b"/entity")
         with pytest.raises(UnreadableFile):
             read_tbx(external_entity)
@@ -489,5 +486,5 @@ def test_reading_fetches_nothing_over_the_network():
 
 def test_a_spreadsheet_and_its_tbx_give_the_same_rows():
     with open("terms/fixtures/glossaire-ventes.csv", "rb") as seed_file:
-        spreadsheet = read_dataset(seed_file.read(), "csv")
-    assert list(read_tbx(write_tbx(spreadsheet)).dict) == list(spreadsheet.dict)
+        records = spreadsheet.read(seed_file.read(), "csv")
+    assert rows_of(read_tbx(write_tbx(records))) == rows_of(records)

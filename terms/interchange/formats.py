@@ -21,6 +21,8 @@ import zipfile
 import tablib
 from django.utils.translation import gettext as _
 
+from terms.interchange.errors import UnreadableFile
+
 FORMATS = ("csv", "xlsx", "json")
 # Standard formats, read and written by terms.interchange.tbx and .skos.
 IMPORT_FORMATS = (*FORMATS, "tbx")
@@ -35,10 +37,6 @@ CONTENT_TYPES = {
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "tbx": "tbx", "skos": "ttl"}
 # A leading character that makes Excel or LibreOffice evaluate a cell.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-class UnreadableFile(Exception):
-    """The file is not a glossary spreadsheet we can read; the message says why."""
 
 
 def guess_format(file_name, data):

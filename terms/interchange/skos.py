@@ -1,10 +1,9 @@
 """SKOS: the glossary as a concept scheme in Turtle, for thesaurus and linked-data tools.
 
 SKOS (W3C) is how vocabularies are published on the web: tools such as
-Skosmos, VocBench or a triple store load it as is. `write_skos` turns the
-interchange dataset (one row per concept, the columns of
-`interchange_columns()`) into one `skos:ConceptScheme` and one `skos:Concept`
-per row. The graph is built with rdflib and serialised by it, so every text,
+Skosmos, VocBench or a triple store load it as is. `write_skos` turns concept
+records (terms/records.py) into one `skos:ConceptScheme` and one `skos:Concept`
+per record. The graph is built with rdflib and serialised by it, so every text,
 whatever quotes, line breaks or markup it holds, is escaped by the Turtle
 writer rather than by us.
 
@@ -21,20 +20,19 @@ from urllib.parse import quote
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from terms import text
-from terms.models import content_languages
+from terms.languages import content_languages
 
 
-def write_skos(dataset, *, base_url, title="Glossary"):
-    """The dataset's concepts as a SKOS concept scheme, in Turtle (UTF-8 bytes).
+def write_skos(records, *, base_url, title="Glossary"):
+    """The records as a SKOS concept scheme, in Turtle (UTF-8 bytes).
 
     `base_url` is the site's root URL (`https://glossary.example.com`); the
     scheme's IRI is `{base_url}/`.
     """
     languages = content_languages()
     base_url = base_url.rstrip("/")
-    rows = [_row_values(row) for row in dataset.dict]
-    iris = {row["slug"]: concept_iri(base_url, languages[0], row["slug"]) for row in rows}
+    records = list(records)
+    iris = {record.slug: concept_iri(base_url, languages[0], record.slug) for record in records}
 
     graph = Graph()
     graph.bind("skos", SKOS)
@@ -42,8 +40,8 @@ def write_skos(dataset, *, base_url, title="Glossary"):
     scheme = URIRef(f"{base_url}/")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, DCTERMS.title, Literal(title)))
-    for row in rows:
-        _add_concept(graph, scheme, row, languages, iris)
+    for record in records:
+        _add_concept(graph, scheme, record, languages, iris)
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
@@ -52,35 +50,26 @@ def concept_iri(base_url, language, slug):
     return URIRef(f"{base_url.rstrip('/')}/{language}/terms/{quote(slug, safe='')}/")
 
 
-def _row_values(row):
-    values = {column: "" if value is None else str(value) for column, value in row.items()}
-    values["slug"] = values.get("slug", "").strip()
-    return values
-
-
-def _add_concept(graph, scheme, row, languages, iris):
-    concept = iris[row["slug"]]
+def _add_concept(graph, scheme, record, languages, iris):
+    concept = iris[record.slug]
     graph.add((concept, RDF.type, SKOS.Concept))
     graph.add((concept, SKOS.inScheme, scheme))
     # The glossary is flat: every concept is a top concept, which is what lets
     # SKOS browsers list them.
     graph.add((concept, SKOS.topConceptOf, scheme))
     graph.add((scheme, SKOS.hasTopConcept, concept))
-    graph.add((concept, SKOS.notation, Literal(row["slug"])))
+    graph.add((concept, SKOS.notation, Literal(record.slug)))
     for language in languages:
-        term = text.clean_term(row.get(f"term_{language}", ""))
-        if term:
-            graph.add((concept, SKOS.prefLabel, Literal(term, lang=language)))
-        others = text.split_values(row.get(f"acronyms_{language}"))
-        others += text.split_values(row.get(f"variants_{language}"))
-        for label in others:
+        content = record.content(language)
+        if content.term:
+            graph.add((concept, SKOS.prefLabel, Literal(content.term, lang=language)))
+        for label in (*content.acronyms, *content.variants):
             # SKOS forbids a label that is both preferred and alternative (S13).
-            if label != term:
+            if label != content.term:
                 graph.add((concept, SKOS.altLabel, Literal(label, lang=language)))
-        definition = text.clean_definition(row.get(f"definition_{language}", ""))
-        if definition:
-            graph.add((concept, SKOS.definition, Literal(definition, lang=language)))
-    for target in text.split_values(row.get("see_also")):
+        if content.definition:
+            graph.add((concept, SKOS.definition, Literal(content.definition, lang=language)))
+    for target in record.see_also:
         # Only concepts of this scheme: a partial export links to nothing outside it.
-        if target in iris and target != row["slug"]:
+        if target in iris and target != record.slug:
             graph.add((concept, SKOS.related, iris[target]))

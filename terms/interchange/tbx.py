@@ -1,13 +1,12 @@
-"""TBX: the glossary as a TBX-Basic file, and TBX files read back as interchange rows.
+"""TBX: concept records as a TBX-Basic file, and TBX files read back as records.
 
 Translators' tools (CAT tools, Weblate, Lokalize) exchange terminology as TBX
-(ISO 30042). `write_tbx` turns the interchange dataset (one row per concept,
-the columns of `interchange_columns()`) into a TBX-Basic document of TBX v3
-(ISO 30042:2019) in the DCA style, which validates against the official core
-RELAX NG schema and the TBX-Basic DCA Schematron. `read_tbx` reads TBX-Basic
-v3 (`<tbx>`, DCA or DCT style) and the older TBX v2 (`<martif>`) that most
-tools still write, and returns the same kind of dataset, so a TBX file goes
-through the import service exactly like a spreadsheet.
+(ISO 30042). `write_tbx` turns concept records (terms/records.py) into a
+TBX-Basic document of TBX v3 (ISO 30042:2019) in the DCA style, which
+validates against the official core RELAX NG schema and the TBX-Basic DCA
+Schematron. `read_tbx` reads TBX-Basic v3 (`<tbx>`, DCA or DCT style) and the
+older TBX v2 (`<martif>`) that most tools still write, and returns records, so
+a TBX file goes through the writer exactly like a spreadsheet.
 
 How a concept maps to TBX:
 - `slug` is the `conceptEntry` id (an XML ID, see `id_for_slug`);
@@ -20,7 +19,7 @@ How a concept maps to TBX:
   `langSec`);
 - the draft/published status is not written: TBX-Basic has no data category
   for a workflow status, and bending one (`projectSubset`, a `note`) would
-  mislead the tools that read the file. Rows read from TBX are "published".
+  mislead the tools that read the file. Records read from TBX are "published".
 
 Reading never trusts the file: no DTD is loaded, nothing is fetched, and a file
 that declares its own entities (XXE, "billion laughs") is refused outright.
@@ -30,16 +29,18 @@ import html.entities
 import re
 from dataclasses import dataclass, field
 
-import tablib
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from terms import text
-from terms.interchange.formats import UnreadableFile
-from terms.interchange.resource import SLUG_PATTERN, cell_text, interchange_columns
-from terms.models import content_languages
+from terms.interchange.errors import UnreadableFile
+from terms.languages import content_languages
+from terms.models import Status
+from terms.records import ConceptRecord, Content
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
+# What an XML ID made from a slug may be: the slugs the glossary accepts.
+SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # The schema association of the official TBX-Basic DCA samples: core structure
@@ -97,24 +98,24 @@ _LAYOUT_BREAK = re.compile(r"[ \t]*\n[ \t]+(?=\S)")
 # -- writing ------------------------------------------------------------------------
 
 
-def write_tbx(dataset, *, title="Glossary"):
-    """The dataset's concepts as a TBX-Basic (TBX v3, DCA style) document, in UTF-8 bytes.
+def write_tbx(records, *, title="Glossary"):
+    """The records as a TBX-Basic (TBX v3, DCA style) document, in UTF-8 bytes.
 
-    Raises ValueError for a row without a slug: a `conceptEntry` needs an id.
+    Raises ValueError for a record without a slug: a `conceptEntry` needs an id.
     """
     languages = content_languages()
-    rows = [_row_values(row) for row in dataset.dict]
+    records = list(records)
     ids = {}
-    for number, row in enumerate(rows, 2):
-        if not row["slug"]:
-            raise ValueError(f"Row {number} has no slug: every TBX concept entry needs an id.")
-        ids[row["slug"]] = id_for_slug(row["slug"])
-    labels = {row["slug"]: _label(row, languages) for row in rows}
+    for number, record in enumerate(records, 1):
+        if not record.slug:
+            raise ValueError(f"Record {number} has no slug: every TBX concept entry needs an id.")
+        ids[record.slug] = id_for_slug(record.slug)
+    labels = {record.slug: record.label(languages[0]) for record in records}
 
     root = _tbx_root(title, languages[0])
     body = root.find(f"{{{TBX_NS}}}text/{{{TBX_NS}}}body")
-    for row in rows:
-        _add_concept_entry(body, row, languages, ids, labels)
+    for record in records:
+        _add_concept_entry(body, record, languages, ids, labels)
     for href, schematypens in SCHEMA_MODELS:
         root.addprevious(
             etree.ProcessingInstruction(
@@ -137,19 +138,8 @@ def id_for_slug(slug):
     return slug if slug[:1].isalpha() else "_" + slug
 
 
-def _row_values(row):
-    values = {column: _NOT_XML.sub("", cell_text(value)) for column, value in row.items()}
-    values["slug"] = values.get("slug", "").strip()
-    return values
-
-
-def _label(row, languages):
-    """The words a cross-reference shows: the concept's first term, else its slug."""
-    for language in languages:
-        term = text.clean_term(row.get(f"term_{language}", ""))
-        if term:
-            return term
-    return row["slug"]
+def _xml_text(value):
+    return _NOT_XML.sub("", value)
 
 
 def _add(parent, tag, content=None, /, **attributes):
@@ -174,27 +164,28 @@ def _tbx_root(title, language):
     return root
 
 
-def _add_concept_entry(body, row, languages, ids, labels):
-    slug = row["slug"]
+def _add_concept_entry(body, record, languages, ids, labels):
+    slug = record.slug
     contents = {}
     for language in languages:
+        content = record.content(language)
         contents[language] = (
-            text.clean_term(row.get(f"term_{language}", "")),
-            text.split_values(row.get(f"acronyms_{language}")),
-            text.split_values(row.get(f"variants_{language}")),
-            text.clean_definition(row.get(f"definition_{language}", "")),
+            _xml_text(content.term),
+            [_xml_text(acronym) for acronym in content.acronyms],
+            [_xml_text(variant) for variant in content.variants],
+            _xml_text(content.definition),
         )
     with_terms = [language for language in languages if any(contents[language][:3])]
-    # The core structure needs at least one langSec, which needs a term: a row
+    # The core structure needs at least one langSec, which needs a term: a record
     # with no wording in any language (no valid concept is like that) is left out.
     if not with_terms:
         return
     entry = _add(body, "conceptEntry", id=ids[slug])
-    for target in text.split_values(row.get("see_also")):
+    for target in record.see_also:
         # A link to a concept outside this file would be a dangling IDREF (the
         # schema refuses it): a partial export keeps only the links it can.
         if target in ids and target != slug:
-            _add(entry, "ref", labels[target], type="crossReference", target=ids[target])
+            _add(entry, "ref", _xml_text(labels[target]), type="crossReference", target=ids[target])
     for language in languages:
         definition = contents[language][3]
         if language not in with_terms and definition:
@@ -246,7 +237,7 @@ class _Entry:
 
 
 def read_tbx(data):
-    """The concepts of a TBX file (v3 `<tbx>` or v2 `<martif>`) as an interchange dataset.
+    """The concepts of a TBX file (v3 `<tbx>` or v2 `<martif>`) as records, in file order.
 
     Languages outside the content languages are ignored. Raises UnreadableFile
     for anything that is not a readable TBX file.
@@ -258,9 +249,9 @@ def read_tbx(data):
         for element in root.iter(etree.Element)
         if _local(element) in ("conceptEntry", "termEntry")
     ]
-    concepts = [_concept_values(entry, languages) for entry in entries]
+    concepts = [_concept_contents(entry, languages) for entry in entries]
     # An entry with no term in any content language has nothing to import.
-    kept = [i for i, values in enumerate(concepts) if values is not None]
+    kept = [i for i, contents in enumerate(concepts) if contents is not None]
     if not kept:
         raise UnreadableFile(
             _("This TBX file has no concept with a term in {languages}.").format(
@@ -270,23 +261,24 @@ def read_tbx(data):
     slugs = {i: _slug_for_entry(entries[i], concepts[i], languages) for i in kept}
     owner = {xml_id: i for i in kept for xml_id in entries[i].ids}
 
-    dataset = tablib.Dataset(headers=interchange_columns())
+    records = []
     for i in kept:
-        values = concepts[i]
         see_also = []
         for target in entries[i].targets:
             other = owner.get(target)
             if other is not None and other != i and slugs[other]:
                 see_also.append(slugs[other])
-        row = {
-            # A blank slug is derived by the importer, as for a spreadsheet.
-            "slug": slug_for_id(entries[i].xml_id),
-            "status": "published",
-            "see_also": text.join_values(list(dict.fromkeys(see_also))),
-            **values,
-        }
-        dataset.append([row[column] for column in dataset.headers])
-    return dataset
+        records.append(
+            ConceptRecord(
+                # A blank slug is derived by the writer, as for a spreadsheet.
+                slug=slug_for_id(entries[i].xml_id),
+                status=Status.PUBLISHED,
+                contents=concepts[i],
+                see_also=tuple(dict.fromkeys(see_also)),
+                where=_("entry {number}").format(number=i + 1),
+            )
+        )
+    return records
 
 
 def slug_for_id(xml_id):
@@ -298,17 +290,17 @@ def slug_for_id(xml_id):
     return ""
 
 
-def _slug_for_entry(entry, values, languages):
-    """The entry's slug: its id, else the one the importer will derive from its terms.
+def _slug_for_entry(entry, contents, languages):
+    """The entry's slug: its id, else the one the writer will derive from its terms.
 
-    The importer fills a blank slug from the first language whose term gives
-    one; cross-references to such an entry need that same slug now.
+    The writer fills a blank slug from the first language whose term gives one;
+    cross-references to such an entry need that same slug now.
     """
     slug = slug_for_id(entry.xml_id)
     if slug:
         return slug
     for language in languages:
-        derived = text.slug_for(values[f"term_{language}"])
+        derived = text.slug_for(contents[language].term)
         if derived:
             return derived
     return ""
@@ -432,8 +424,8 @@ def _status_word(value):
     return word.removesuffix("term") or word
 
 
-def _concept_values(entry, languages):
-    """The content columns of an entry, or None when it has no term in any content language."""
+def _concept_contents(entry, languages):
+    """{language: Content} of an entry, or None when it has no term in any content language."""
     values = {}
     found = False
     for language in languages:
@@ -449,11 +441,13 @@ def _concept_values(entry, languages):
         return None
     _fill_default_term(values, languages)
     return {
-        f"{part}_{language}": (
-            text.join_values(content[part]) if part in ("acronyms", "variants") else content[part]
+        language: Content(
+            term=content["term"],
+            acronyms=tuple(content["acronyms"]),
+            variants=tuple(content["variants"]),
+            definition=content["definition"],
         )
         for language, content in values.items()
-        for part in ("term", "acronyms", "variants", "definition")
     }
 
 

@@ -206,7 +206,7 @@ def _result(concept, language, words, tier):
         concept=concept,
         term=concept.display_term(language),
         untranslated=not (own and own.term),
-        acronyms=concept.shown_acronyms(language),
+        acronyms=concept.shown("acronyms", language),
         other_terms=[other.term for other in concept.other_texts(language)],
         excerpt=text.highlight(
             _excerpt(definition, words), [w for w in _matched_words(words) if len(w) > 1]

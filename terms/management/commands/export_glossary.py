@@ -9,7 +9,8 @@ from terms.interchange.service import export_file
 class Command(BaseCommand):
     help = (
         "Exports every concept, drafts included, in the glossary's columns (csv, xlsx, json), "
-        "or the published concepts as TBX-Basic or SKOS Turtle, to a file or to standard output."
+        "or the published concepts as TBX-Basic or SKOS Turtle (drafts too with "
+        "--include-drafts), to a file or to standard output."
     )
 
     def add_arguments(self, parser):
@@ -17,11 +18,18 @@ class Command(BaseCommand):
             "--format", choices=EXPORT_FORMATS, default="csv", help="Output format."
         )
         parser.add_argument("--output", help="File to write; standard output when omitted.")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="Put drafts in TBX and SKOS files too (spreadsheets always hold them).",
+        )
 
     def handle(self, *args, **options):
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError("XLSX is a binary format: give --output FILE.")
-        data = export_file(options["format"])
+        data = export_file(
+            options["format"], include_drafts=True if options["include_drafts"] else None
+        )
         if options["output"]:
             with open(options["output"], "wb") as out:
                 out.write(data)

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from terms.interchange.formats import IMPORT_FORMATS
-from terms.interchange.service import import_file
+from terms.writer import import_file
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from terms.interchange.service import import_file
 from terms.models import Concept
+from terms.writer import import_file
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "glossaire-ventes.csv"
 

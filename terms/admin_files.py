@@ -1,0 +1,319 @@
+"""The admin's import and export: django-import-export's screens over the glossary's own
+writer and export service.
+
+The editors keep the screens they know (a file and a format, a preview listing
+what is new and what changes, a confirm button; an export form with a format and
+columns), but nothing here reads, writes or exports concepts itself: the preview
+is a dry run of `terms.writer.import_file`, the confirm its real run, and the
+export is `terms.interchange.service.export_file`, as `export_glossary` runs it.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import Format
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
+
+from terms import writer
+from terms.interchange.formats import CONTENT_TYPES, EXTENSIONS
+from terms.interchange.service import export_file
+from terms.records import field_names
+
+PREVIEW_ROWS = 200
+
+
+class ConceptResource(resources.Resource):
+    """The spreadsheet columns, as django-import-export's forms list and select them. It
+    describes; it does not import or export (the writer and the export service do)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for name in field_names():
+            self.fields[name] = fields.Field(attribute=name, column_name=name)
+
+    @classmethod
+    def get_display_name(cls):
+        return cls.__name__
+
+    def get_export_order(self):
+        return tuple(field_names())
+
+    def get_user_visible_fields(self):
+        return list(self.fields.values())
+
+
+class GlossaryFormat(Format):
+    """A format of the glossary's own, named for the admin's forms."""
+
+    key = ""
+    imports = True
+
+    def get_title(self):
+        return self.key
+
+    def get_extension(self):
+        return EXTENSIONS[self.key]
+
+    def get_content_type(self):
+        return CONTENT_TYPES[self.key]
+
+    def is_binary(self):
+        return True
+
+    def can_import(self):
+        return self.imports
+
+    def can_export(self):
+        return True
+
+
+class CSV(GlossaryFormat):
+    key = "csv"
+
+
+class XLSX(GlossaryFormat):
+    key = "xlsx"
+
+
+class JSON(GlossaryFormat):
+    key = "json"
+
+
+class TBX(GlossaryFormat):
+    key = "tbx"
+
+
+class SKOS(GlossaryFormat):
+    key = "skos"
+    imports = False
+
+
+class CappedImportForm(ImportForm):
+    """The import form, refusing files over GLOSSARY_MAX_UPLOAD_BYTES before reading them."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.GLOSSARY_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("This file is %(size)s; the largest accepted is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
+
+
+class GlossaryExportForm(SelectableFieldsExportForm):
+    include_drafts = forms.BooleanField(
+        label=_("Include drafts in TBX and SKOS files"),
+        required=False,
+        help_text=_(
+            "Spreadsheets always hold drafts, with their status; TBX and SKOS files have no "
+            "status, so they hold published concepts only unless you tick this."
+        ),
+    )
+
+
+class Uploads:
+    """Files between an import's preview and its confirmation, in one folder of their own.
+
+    A file is removed once confirmed or refused; a preview nobody confirms is swept
+    away after LIFETIME, at the next upload.
+    """
+
+    LIFETIME = 3600
+    NAME_LENGTH = 32
+
+    @property
+    def folder(self):
+        return Path(settings.GLOSSARY_UPLOAD_DIR)
+
+    def save(self, data):
+        self.sweep()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = secrets.token_hex(self.NAME_LENGTH // 2)
+        (self.folder / name).write_bytes(data)
+        return name
+
+    def path(self, name):
+        """The path of a stored upload, or None for a name we never gave."""
+        if len(name) != self.NAME_LENGTH or not all(c in "0123456789abcdef" for c in name):
+            return None
+        return self.folder / name
+
+    def read(self, name):
+        path = self.path(name)
+        try:
+            return path.read_bytes() if path else None
+        except FileNotFoundError:
+            return None
+
+    def remove(self, name):
+        path = self.path(name)
+        if path:
+            path.unlink(missing_ok=True)
+
+    def sweep(self):
+        if not self.folder.is_dir():
+            return
+        expired = time.time() - self.LIFETIME
+        for path in self.folder.iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < expired:
+                    path.unlink()
+            except OSError:
+                pass  # another worker swept it first
+
+
+uploads = Uploads()
+
+
+class GlossaryImportExportAdmin(ImportExportModelAdmin):
+    """Import with preview and confirm, and export, for the concept admin."""
+
+    resource_classes = [ConceptResource]
+    formats = [CSV, XLSX, JSON, TBX, SKOS]
+    import_form_class = CappedImportForm
+    export_form_class = GlossaryExportForm
+    import_template_name = "admin/terms/concept/import.html"
+
+    def import_action(self, request, **kwargs):
+        """The import form; posted, a dry run of the file and its preview."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        context = {}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            file_format = self.get_import_formats()[int(form.cleaned_data["format"])]
+            data = upload.read()
+            report = writer.import_file(
+                data, file_name=upload.name, file_format=file_format.key, dry_run=True
+            )
+            context["report"] = report
+            if report.ok and report.rows:
+                context["confirm_form"] = ConfirmImportForm(
+                    initial={
+                        "import_file_name": uploads.save(data),
+                        "original_file_name": upload.name,
+                        "format": form.cleaned_data["format"],
+                        "resource": form.cleaned_data.get("resource", ""),
+                    }
+                )
+            context["preview"] = _preview(report)
+        return self._import_page(request, form, context)
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmed import: the file of the preview, imported for real."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm = ConfirmImportForm(request.POST)
+        if not confirm.is_valid():
+            messages.error(
+                request, gettext("The import could not be confirmed: upload the file again.")
+            )
+            return redirect("admin:terms_concept_import")
+        name = confirm.cleaned_data["import_file_name"]
+        data = uploads.read(name)
+        uploads.remove(name)
+        if data is None:
+            messages.error(
+                request, gettext("This preview has expired: upload the file again to import it.")
+            )
+            return redirect("admin:terms_concept_import")
+        try:
+            file_format = self.get_import_formats()[int(confirm.cleaned_data["format"])]
+        except (ValueError, IndexError):
+            file_format = None
+        report = writer.import_file(
+            data,
+            file_name=confirm.cleaned_data["original_file_name"],
+            file_format=file_format.key if file_format else None,
+            user=request.user,
+        )
+        if not report.ok:
+            # The glossary changed since the preview, or another import runs: say why, and
+            # offer the form again.
+            form = self.get_import_form_class(request)(
+                self.get_import_formats(), self.get_import_resource_classes(request)
+            )
+            return self._import_page(request, form, {"report": report, "preview": _preview(report)})
+        messages.success(
+            request,
+            gettext("Import done: {new} new, {changed} changed, {unchanged} unchanged.").format(
+                new=report.new, changed=report.updated, unchanged=report.unchanged
+            ),
+        )
+        return redirect("admin:terms_concept_changelist")
+
+    def _import_page(self, request, form, context):
+        resource = ConceptResource()
+        context.update(self.admin_site.each_context(request))
+        context.update(
+            {
+                "title": gettext("Import"),
+                "form": form,
+                "opts": self.model._meta,
+                "media": self.media + form.media,
+                "fields_list": [
+                    (
+                        ConceptResource.get_display_name(),
+                        [f.column_name for f in resource.get_user_visible_fields()],
+                    )
+                ],
+            }
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """The export service's file for the changelist's selection, as export_glossary
+        writes it."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        export_form = kwargs.get("export_form")
+        wants_drafts = bool(export_form and export_form.cleaned_data.get("include_drafts"))
+        return export_file(
+            file_format.key,
+            queryset,
+            include_drafts=True if wants_drafts else None,
+            columns=self.get_export_resource_fields_from_form(export_form),
+        )
+
+
+def _preview(report):
+    """What the preview table shows: the first PREVIEW_ROWS new or changed concepts, and the
+    columns any of them changes."""
+    rows = report.rows[:PREVIEW_ROWS]
+    changed = {name for row in rows for name, _old, _new in row.changes}
+    columns = [name for name in field_names() if name in changed and name != "slug"]
+    return {
+        "columns": columns,
+        "rows": [
+            {
+                "kind": row.kind,
+                "slug": row.slug,
+                "cells": [
+                    next(((old, new) for n, old, new in row.changes if n == name), None)
+                    for name in columns
+                ],
+            }
+            for row in rows
+        ],
+        "total": len(report.rows),
+        "truncated": len(report.rows) > PREVIEW_ROWS,
+    }

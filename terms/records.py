@@ -1,0 +1,207 @@
+"""The concept record: a concept as one plain, typed value.
+
+Every file format reads and writes records (terms/interchange/), and every change
+to the glossary is a record handed to the writer (terms/writer.py): the admin's
+form, an import, a restore. A record knows nothing of the database; `load_records`
+reads records from it.
+
+A record read from a file may be partial: `None` in a field means "the file does
+not say", and `ConceptRecord.over(current)` fills such fields from the concept as
+it stands (a spreadsheet without a `definition_en` column leaves English
+definitions alone). A record stored or exported is complete: no `None` anywhere.
+"""
+
+from dataclasses import dataclass, field, replace
+
+from terms import text
+from terms.languages import content_languages, first_present
+from terms.models import Concept, ConceptText, Status
+
+PARTS = ("term", "acronyms", "variants", "definition")
+LIST_PARTS = ("acronyms", "variants")
+
+
+@dataclass(frozen=True)
+class Content:
+    """A concept's wording and definition in one language. `None`: not given (a partial
+    record); lists are tuples, so a record can be compared and hashed."""
+
+    term: str | None = ""
+    acronyms: tuple[str, ...] | None = ()
+    variants: tuple[str, ...] | None = ()
+    definition: str | None = ""
+
+    def __bool__(self):
+        return any(getattr(self, part) for part in PARTS)
+
+    def names(self):
+        """Every wording that names the concept in this language."""
+        return [*([self.term] if self.term else []), *self.acronyms, *self.variants]
+
+    def over(self, current):
+        """This content with what it does not say taken from `current`."""
+        return Content(
+            **{
+                part: getattr(current, part) if getattr(self, part) is None else getattr(self, part)
+                for part in PARTS
+            }
+        )
+
+    def cleaned(self):
+        """The content as the glossary stores it: spaces and line ends as editors mean them,
+        no empty or repeated list values."""
+        return Content(
+            term=text.clean_term(self.term),
+            acronyms=tuple(text.split_values(text.join_values(self.acronyms))),
+            variants=tuple(text.split_values(text.join_values(self.variants))),
+            definition=text.clean_definition(self.definition),
+        )
+
+
+EMPTY = Content()
+
+
+@dataclass(frozen=True)
+class ConceptRecord:
+    """One concept: what is true of it in every language, and its content per language.
+
+    `where` says where a record read from a file came from ("Row 12"), for messages;
+    `problems` holds what its reader could not understand, as (field, message). Neither
+    is part of the concept: records compare by content only.
+    """
+
+    slug: str
+    status: str | None = Status.PUBLISHED
+    contents: dict = field(default_factory=dict)  # {language: Content}
+    see_also: tuple[str, ...] | None = ()
+    where: str = field(default="", compare=False)
+    problems: tuple = field(default=(), compare=False)
+
+    def content(self, language):
+        return self.contents.get(language, EMPTY)
+
+    def over(self, current):
+        """The complete record this one makes of `current` (None: a new concept)."""
+        current = current or ConceptRecord(slug=self.slug)
+        return replace(
+            self,
+            status=current.status if self.status is None else self.status,
+            contents={
+                language: self.contents.get(language, Content(None, None, None, None)).over(
+                    current.content(language)
+                )
+                for language in content_languages()
+            },
+            see_also=current.see_also if self.see_also is None else self.see_also,
+        )
+
+    def cleaned(self):
+        """The record as stored: every language present, texts cleaned, links without repeats."""
+        return replace(
+            self,
+            slug=self.slug.strip(),
+            contents={
+                language: self.content(language).cleaned() for language in content_languages()
+            },
+            see_also=tuple(dict.fromkeys(s.strip() for s in self.see_also if s.strip())),
+        )
+
+    @classmethod
+    def from_fields(cls, values):
+        """A complete record from {field: value} as `fields` gives them (a field left out is
+        empty; the status, published)."""
+        contents = {}
+        for language in content_languages():
+            parts = {}
+            for part in PARTS:
+                value = values.get(f"{part}_{language}") or ""
+                parts[part] = tuple(text.split_values(value)) if part in LIST_PARTS else value
+            contents[language] = Content(**parts)
+        return cls(
+            slug=values.get("slug", ""),
+            status=values.get("status") or Status.PUBLISHED,
+            contents=contents,
+            see_also=tuple(text.split_values(values.get("see_also", ""))),
+        )
+
+    def names(self):
+        """Every wording that names the concept, in every language."""
+        return {name for content in self.contents.values() for name in content.names()}
+
+    def shown(self, part, language):
+        """(value, language) of `part` as a page in `language` shows it (the fallback rule)."""
+        return first_present(lambda code: getattr(self.content(code), part), language)
+
+    def label(self, language):
+        """The term a page in `language` names the concept by, else its slug."""
+        return self.shown("term", language)[0] or self.slug
+
+    def fields(self):
+        """{field: value} in the interchange order (`slug`, `status`, `term_fr`…,
+        `see_also`), lists joined with ` | `: how changes are compared and shown."""
+        values = {"slug": self.slug, "status": self.status or ""}
+        for language in content_languages():
+            content = self.content(language)
+            for part in PARTS:
+                value = getattr(content, part)
+                if part in LIST_PARTS:
+                    value = text.join_values(value or ())
+                values[f"{part}_{language}"] = value or ""
+        values["see_also"] = text.join_values(self.see_also or ())
+        return values
+
+    def given_fields(self):
+        """The fields a partial record says something about."""
+        given = ["slug"] if self.slug else []
+        if self.status is not None:
+            given.append("status")
+        for language in content_languages():
+            content = self.contents.get(language)
+            if content is not None:
+                given += [
+                    f"{part}_{language}" for part in PARTS if getattr(content, part) is not None
+                ]
+        if self.see_also is not None:
+            given.append("see_also")
+        return given
+
+
+def field_names():
+    """Every field of a record, in the interchange order (the spreadsheets' columns)."""
+    names = ["slug", "status"]
+    for language in content_languages():
+        names += [f"{part}_{language}" for part in PARTS]
+    return [*names, "see_also"]
+
+
+def load_records(concept_ids):
+    """{concept id: its complete record}, read in three queries however many ids."""
+    ids = list(concept_ids)
+    if not ids:
+        return {}
+    rows = Concept.objects.filter(pk__in=ids).values_list("pk", "slug", "status")
+    contents = {}
+    for concept_id, language, *parts in ConceptText.objects.filter(concept_id__in=ids).values_list(
+        "concept_id", "language", *PARTS
+    ):
+        term, acronyms, variants, definition = parts
+        contents.setdefault(concept_id, {})[language] = Content(
+            term, tuple(acronyms), tuple(variants), definition
+        )
+    links = {}
+    for source, target in Concept.see_also.through.objects.filter(
+        from_concept_id__in=ids
+    ).values_list("from_concept_id", "to_concept__slug"):
+        links.setdefault(source, []).append(target)
+    return {
+        concept_id: ConceptRecord(
+            slug=slug,
+            status=status,
+            contents={
+                language: contents.get(concept_id, {}).get(language, EMPTY)
+                for language in content_languages()
+            },
+            see_also=tuple(sorted(links.get(concept_id, ()))),
+        )
+        for concept_id, slug, status in rows
+    }
