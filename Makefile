@@ -50,6 +50,7 @@ test: install-test
 check: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo --no-cache
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 		DJANGO_SECURE_HSTS_SECONDS=31536000 DJANGO_SECURE_SSL_REDIRECT=1 \

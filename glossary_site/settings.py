@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "terms.middleware.RequireLoginMiddleware",
     "terms.middleware.ContentSecurityPolicyMiddleware",
     "terms.middleware.LoginThrottleMiddleware",
+    "terms.busy.BusyDatabaseMiddleware",
 ]
 
 # Single sign-on: a trusted reverse proxy authenticates users and passes their

@@ -328,15 +328,25 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
         self._set_status(request, queryset, Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        count = writer.set_status(
-            list(queryset.values_list("pk", flat=True)),
-            status,
-            user=request.user,
-            reason="published in the admin"
-            if status == Status.PUBLISHED
-            else "unpublished in the admin",
-        )
+        try:
+            count = writer.set_status(
+                list(queryset.values_list("pk", flat=True)),
+                status,
+                user=request.user,
+                reason=STATUS_REASONS[status],
+            )
+        except writer.WriteRefused as refusal:
+            for problem in refusal.problems:
+                self.message_user(request, problem, messages.ERROR)
+            return
         self.message_user(request, _("%(count)d concept(s) updated.") % {"count": count})
+
+
+# How a status change is recorded in the history.
+STATUS_REASONS = {
+    Status.PUBLISHED: "published in the admin",
+    Status.DRAFT: "unpublished in the admin",
+}
 
 
 def _contents_from(formsets):

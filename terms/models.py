@@ -232,8 +232,8 @@ class SearchDocument(models.Model):
     """A concept as the search engines see it: folded names and definitions, and stems.
 
     Derived by terms/derived.py. On SQLite an FTS5 table mirrors it through
-    triggers (same transaction); on PostgreSQL GIN indexes cover it. Both
-    are created by migration 0003.
+    triggers in the same transaction (migration 0004); on PostgreSQL a stored,
+    weighted `search_vector` column with a GIN index covers it (migration 0008).
     """
 
     concept = models.OneToOneField(

@@ -1,5 +1,6 @@
 """The editors' admin: list, form, import with preview and confirm, permissions."""
 
+import os
 import re
 from pathlib import Path
 
@@ -237,3 +238,73 @@ def test_admin_preview_of_a_large_file_lists_the_first_200_rows(editor_client, s
     assert "250 nouveau(x), 0 modifié(s), 0 inchangé(s)." in body
     assert "Les 200 premiers sur 250 sont listés." in body
     assert body.count('<tr class="new">') == 200
+
+
+# -- uploads between preview and confirmation ----------------------------------------
+
+
+@pytest.fixture
+def upload_folder(settings, tmp_path):
+    settings.GLOSSARY_UPLOAD_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def stored(folder):
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def confirm_fields(body):
+    return {
+        name: value
+        for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', body)
+        if name
+        in ("import_file_name", "original_file_name", "format", "resource", "csrfmiddlewaretoken")
+    }
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_leaves_nothing_behind(editor_client, seed, upload_folder):
+    post_import(editor_client, "bad.csv", b"slug,term_fr,colour\na,A,red\n", "csv")
+    post_import(editor_client, "empty.csv", b"slug,term_fr\nhybride,\n", "csv")
+    post_import(editor_client, "same.csv", b"slug,term_fr\nhybride,Hybride\n", "csv")
+    assert stored(upload_folder) == []
+
+
+@pytest.mark.django_db
+def test_a_confirmed_upload_is_removed(editor_client, seed, upload_folder):
+    body = post_import(editor_client, "new.csv", b"slug,term_fr\nnouveau,Nouveau\n", "csv")
+    assert len(stored(upload_folder)) == 1
+    response = editor_client.post(
+        "/admin/terms/concept/process_import/", confirm_fields(body.content.decode())
+    )
+    assert response.status_code == 302
+    assert stored(upload_folder) == []
+    assert Concept.objects.filter(slug="nouveau").exists()
+
+
+@pytest.mark.django_db
+def test_an_abandoned_preview_is_swept_away_and_cannot_be_confirmed(
+    editor_client, seed, upload_folder
+):
+    body = post_import(editor_client, "new.csv", b"slug,term_fr\nnouveau,Nouveau\n", "csv")
+    (abandoned,) = stored(upload_folder)
+    an_hour_and_more = abandoned.stat().st_mtime - 3700
+    os.utime(abandoned, (an_hour_and_more, an_hour_and_more))
+    post_import(editor_client, "other.csv", b"slug,term_fr\nautre,Autre\n", "csv")
+    assert abandoned not in stored(upload_folder)
+    response = editor_client.post(
+        "/admin/terms/concept/process_import/", confirm_fields(body.content.decode()), follow=True
+    )
+    assert "Cet aperçu a expiré" in response.content.decode()
+    assert not Concept.objects.filter(slug="nouveau").exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_upload_name_reads_nothing(editor_client, seed, upload_folder):
+    response = editor_client.post(
+        "/admin/terms/concept/process_import/",
+        {"import_file_name": "../../etc/passwd", "original_file_name": "x.csv", "format": "0"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Cet aperçu a expiré" in response.content.decode()
