@@ -29,18 +29,30 @@ PLAIN_TYPES = {
 def _prepared(fields, rows):
     """`rows` with each value as the database driver takes it (JSON, dates…)."""
     preparers = [
-        None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
-        for field in fields
+        None if field.get_internal_type() in PLAIN_TYPES else _preparer(field) for field in fields
     ]
     if not any(preparers):
         return rows
     return [
         tuple(
-            value if prepare is None else prepare(value, connection)
+            value if prepare is None else prepare(value)
             for value, prepare in zip(row, preparers, strict=True)
         )
         for row in rows
     ]
+
+
+def _preparer(field):
+    """The field's preparation of a value, remembering the last one: the dates of a write
+    are all the same moment, and preparing one costs more than the statement's share."""
+    last = [object(), None]
+
+    def prepare(value):
+        if value is not last[0]:
+            last[0], last[1] = value, field.get_db_prep_save(value, connection)
+        return last[1]
+
+    return prepare
 
 
 def insert_rows(model, field_names, rows, *, ignore_conflicts=False):

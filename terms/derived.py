@@ -1,13 +1,22 @@
 """Everything derived from the concepts' texts: A–Z index rows, search documents, the
 vocabulary for typos, linked definitions and mentions, and the cache generation.
 
-None of it is ever typed in. The writer (terms/writer.py) calls `refresh` once at the
-end of each change, whatever the number of concepts; the builders below are pure
-functions of a concept's status and contents, so they can run before the write
-transaction as well as inside it.
+None of it is ever typed in. Deriving is cut in two so that a large import holds the
+database only while it writes (terms/writer.py):
+
+- `prepare` computes, from the concepts as they will be, every derived row and every
+  linked definition that the change touches — reading the glossary, never writing it;
+- `apply` writes them, inside the writer's transaction, once the new concepts have ids,
+  and bumps the cache generation once, whatever the number of concepts.
+
+`refresh` does both for concepts already written (a form's save, a status change).
 """
 
-from django.db import transaction
+import json
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db import connection
 
 from terms import mentions, text
 from terms.bulk import insert_rows
@@ -44,30 +53,33 @@ SEARCH_DOCUMENT_FIELDS = [
     "body_stems",
     "labels",
 ]
-# Ids in one IN (…) list: far below SQLite's and PostgreSQL's parameter limits, and
-# above what one change touches but for the largest imports, so that the number of
-# queries does not grow with the number of concepts changed.
-ID_CHUNK = 20_000
+NAMES = SEARCH_DOCUMENT_FIELDS.index("names")
 
 
-def chunks(ids):
-    ids = list(ids)
-    return [ids[start : start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
+class New(NamedTuple):
+    """A concept that has no id yet: an import's new row, known by its slug."""
+
+    slug: str
 
 
-@transaction.atomic
+@dataclass
+class Prepared:
+    """What a change derives, ready to write. Concepts are keys: an id, or `New(slug)`."""
+
+    keys: list  # the concepts whose rows are rebuilt
+    entries: list = field(default_factory=list)  # index rows, a key in place of the id
+    documents: list = field(default_factory=list)  # search rows, likewise
+    words: set = field(default_factory=set)
+    scope: list = field(default_factory=list)  # the concepts whose definitions are relinked
+    links: list = field(default_factory=list)  # [(key, language, segments)] to write
+    mentions: list = field(default_factory=list)  # [(key, target key)]
+
+
 def refresh(concept_ids, *, changed_wordings=frozenset()):
-    """Rebuild what derives from `concept_ids` (index rows, search documents, vocabulary),
-    relink the definitions that a change of `changed_wordings` may affect, and make every
-    cached page stale: one generation bump, whatever the number of concepts.
-
-    Texts are read afresh, so the caller's view of them never matters. Deleted concepts
-    take their rows with them; their wordings belong in `changed_wordings`.
-    """
-    for chunk in chunks(concept_ids):
-        rebuild_rows(chunk, load_contents(chunk))
-    mentions.relink(concept_ids, changed_wordings)
-    GlossaryState.bump()
+    """Rebuild what derives from `concept_ids`, already written, relink the definitions that
+    a change of `changed_wordings` may affect, and make every cached page stale. To be called
+    inside the writer's transaction."""
+    apply(prepare(load_contents(concept_ids), changed_wordings=changed_wordings), {})
 
 
 def load_contents(concept_ids):
@@ -89,26 +101,137 @@ def load_contents(concept_ids):
     return found
 
 
-def rebuild_rows(concept_ids, contents_of):
-    """Replace the index rows and search documents of `concept_ids` with those built from
-    `contents_of` ({concept id: (published, {language: Content})}; a concept missing from
-    it has been deleted)."""
-    entries, documents, words = [], [], set()
-    for concept_id, (published, contents) in contents_of.items():
-        entries += index_entries(concept_id, published, contents)
-        document = search_document(concept_id, published, contents)
-        documents.append(document)
-        words |= vocabulary_of(document[SEARCH_DOCUMENT_FIELDS.index("names")])
-    IndexEntry.objects.filter(concept_id__in=concept_ids).delete()
-    SearchDocument.objects.filter(concept_id__in=concept_ids).delete()
-    insert_rows(IndexEntry, INDEX_ENTRY_FIELDS, entries)
-    insert_rows(SearchDocument, SEARCH_DOCUMENT_FIELDS, documents)
+def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
+    """Everything derived from `contents_of` ({key: (published, {language: Content})}, the
+    concepts as they will be), and the definitions to relink: theirs, and those of other
+    concepts that may name a wording that appears or disappears (`changed_wordings`).
+    `removed` are ids of concepts about to be deleted. Reads the glossary, never writes."""
+    prepared = Prepared(keys=list(contents_of))
+    for key, (published, contents) in contents_of.items():
+        prepared.entries += index_entries(key, published, contents)
+        document = search_document(key, published, contents)
+        prepared.documents.append(document)
+        prepared.words |= vocabulary_of(document[NAMES])
+
+    # The names every definition may use: the changed concepts' new ones, the others' own.
+    ranks = {key: (0, key) if isinstance(key, int) else (1, n) for n, key in enumerate(contents_of)}
+    names = []
+    for key, (_published, contents) in contents_of.items():
+        names += mentions.names_of(key, contents, ranks[key])
+    untouched = {}  # {concept id: {language: Content}} of the other concepts
+    for concept_id, language, term, acronyms, variants in ConceptText.objects.values_list(
+        "concept_id", "language", "term", "acronyms", "variants"
+    ):
+        if concept_id not in contents_of and concept_id not in removed:
+            untouched.setdefault(concept_id, {})[language] = Content(
+                term, tuple(acronyms), tuple(variants), ""
+            )
+    for concept_id, contents in untouched.items():
+        names += mentions.names_of(concept_id, contents, (0, concept_id))
+    matcher = mentions.build_matcher(names)
+
+    definitions = [
+        (key, language, content.definition, None)
+        for key, (_published, contents) in contents_of.items()
+        for language, content in contents.items()
+        if content.definition
+    ]
+    candidates = mentions.concepts_that_may_name(changed_wordings) if changed_wordings else set()
+    others = ConceptText.objects.exclude(definition="").exclude(concept_id__in=list(removed))
+    if candidates is not None:
+        others = others.filter(concept_id__in=list(candidates))
+    if candidates is None or candidates:
+        definitions += [
+            (concept_id, language, definition, links)
+            for concept_id, language, definition, links in others.values_list(
+                "concept_id", "language", "definition", "definition_links"
+            )
+            if concept_id not in contents_of
+        ]
+    scope = dict.fromkeys(contents_of)
+    for key, language, definition, links in definitions:
+        scope[key] = None
+        segments = matcher.segments(definition, exclude=key)
+        prepared.mentions += [(key, target) for target in text.linked_targets(segments)]
+        if segments != links:
+            prepared.links.append((key, language, segments))
+    prepared.scope = list(scope)
+    return prepared
+
+
+def apply(prepared, new_ids):
+    """Write what `prepare` computed; `new_ids` are {slug: id} of the concepts it knew as
+    `New(slug)`. Ends with the one generation bump of the change."""
+
+    def id_of(key):
+        return new_ids[key.slug] if isinstance(key, New) else key
+
+    concept_ids = [id_of(key) for key in prepared.keys]
+    for chunk in chunks(concept_ids):
+        IndexEntry.objects.filter(concept_id__in=chunk).delete()
+        SearchDocument.objects.filter(concept_id__in=chunk).delete()
+    insert_rows(
+        IndexEntry, INDEX_ENTRY_FIELDS, [(id_of(row[0]), *row[1:]) for row in prepared.entries]
+    )
+    insert_rows(
+        SearchDocument,
+        SEARCH_DOCUMENT_FIELDS,
+        [(id_of(row[0]), *row[1:]) for row in prepared.documents],
+    )
     insert_rows(
         SearchWord,
         ["word", "length"],
-        [(word, len(word)) for word in sorted(words)],
+        [(word, len(word)) for word in sorted(prepared.words)],
         ignore_conflicts=True,
     )
+    _save_links(
+        [
+            (
+                [[piece, None if target is None else id_of(target)] for piece, target in segments],
+                id_of(key),
+                language,
+            )
+            for key, language, segments in prepared.links
+        ]
+    )
+    through = Concept.mentions.through
+    for chunk in chunks([id_of(key) for key in prepared.scope]):
+        through.objects.filter(from_concept_id__in=chunk).delete()
+    insert_rows(
+        through,
+        ["from_concept", "to_concept"],
+        sorted({(id_of(source), id_of(target)) for source, target in prepared.mentions}),
+    )
+    GlossaryState.bump()
+
+
+def _save_links(rows):
+    """Write `definition_links` of many texts, (links, concept id, language) each: one
+    prepared UPDATE run for all, many times faster than bulk_update's CASE expressions."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(ConceptText._meta.db_table)
+    placeholder = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET definition_links = {placeholder} "
+            "WHERE concept_id = %s AND language = %s",
+            [
+                (json.dumps(links, ensure_ascii=False), concept_id, language)
+                for links, concept_id, language in rows
+            ],
+        )
+
+
+# Ids in one IN (…) list: far below SQLite's and PostgreSQL's parameter limits, and
+# above what one change touches but for the largest imports, so that the number of
+# queries does not grow with the number of concepts changed.
+ID_CHUNK = 20_000
+
+
+def chunks(ids):
+    ids = list(ids)
+    return [ids[start : start + ID_CHUNK] for start in range(0, len(ids), ID_CHUNK)]
 
 
 def index_entries(concept_id, published, contents):

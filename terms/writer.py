@@ -144,6 +144,9 @@ def import_records(records, *, dry_run=False, user=None, reason="import"):
         with import_lock(user):
             plan = plan_import(records)
             if plan.report.ok and plan.changes:
+                # What the import derives is computed before it takes the database: other
+                # writers wait only for the writes.
+                prepared = _prepare(plan.changes)
                 with write_transaction():
                     if GlossaryState.current() != plan.generation:
                         # Someone changed the glossary while the file was compared with it:
@@ -151,7 +154,14 @@ def import_records(records, *, dry_run=False, user=None, reason="import"):
                         plan = plan_import(records)
                         if not plan.report.ok:
                             raise WriteRefused(plan.report.problems)
-                    _write(plan.changes, user=user, reason=reason, when=timezone.now())
+                        prepared = _prepare(plan.changes)
+                    _write(
+                        plan.changes,
+                        user=user,
+                        reason=reason,
+                        when=timezone.now(),
+                        prepared=prepared,
+                    )
     except WriteRefused as refusal:
         return ImportReport(dry_run=False, problems=refusal.problems)
     plan.report.dry_run = False
@@ -422,7 +432,9 @@ def is_busy(error):
     return "database is locked" in message or "lock timeout" in message
 
 
-def _write(changes, *, user, reason, when):
+def _write(changes, *, user, reason, when, prepared=None):
+    """Write `changes`, their history, and what derives from them (`prepared` beforehand by
+    `_prepare`, or derived now from what was written)."""
     upserts = [c for c in changes if c.after is not None]
     deletions = [c for c in changes if c.after is None]
     ids = _write_concepts(upserts, when)
@@ -443,13 +455,40 @@ def _write(changes, *, user, reason, when):
     ]
     history.record(versions, user=user, reason=reason, when=when)
     _delete_concepts([c.concept_id for c in deletions])
-    changed_wordings = set()
+    if prepared is None:
+        derived.refresh(
+            [ids[c.after.slug] for c in upserts], changed_wordings=_changed_wordings(changes)
+        )
+    else:
+        derived.apply(prepared, ids)
+    return {c.after.slug: ids[c.after.slug] for c in upserts}
+
+
+def _prepare(changes):
+    """What `changes` derive, computed from their records before anything is written."""
+    contents_of = {
+        (c.concept_id or derived.New(c.after.slug)): (
+            c.after.status == Status.PUBLISHED,
+            c.after.contents,
+        )
+        for c in changes
+        if c.after is not None
+    }
+    return derived.prepare(
+        contents_of,
+        changed_wordings=_changed_wordings(changes),
+        removed={c.concept_id for c in changes if c.after is None},
+    )
+
+
+def _changed_wordings(changes):
+    """The wordings that appear or disappear: definitions naming them are linked anew."""
+    wordings = set()
     for change in changes:
         before = change.before.names() if change.before else set()
         after = change.after.names() if change.after else set()
-        changed_wordings |= before ^ after
-    derived.refresh([ids[c.after.slug] for c in upserts], changed_wordings=changed_wordings)
-    return {c.after.slug: ids[c.after.slug] for c in upserts}
+        wordings |= before ^ after
+    return wordings
 
 
 def _write_concepts(upserts, when):

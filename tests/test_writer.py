@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from terms import mentions, writer
+from terms import derived, writer
 from terms.models import Concept, GlossaryState, ImportLock, IndexEntry, Status
 from terms.records import Content, field_names, load_records
 from terms.writer import import_file, set_status
@@ -55,11 +55,11 @@ def status_change_queries(count):
     with (
         CaptureQueriesContext(connection) as queries,
         mock.patch.object(GlossaryState, "bump", wraps=GlossaryState.bump) as bump,
-        mock.patch.object(mentions, "refresh_mentions", wraps=mentions.refresh_mentions) as relink,
+        mock.patch.object(derived, "prepare", wraps=derived.prepare) as relink,
     ):
         assert set_status(ids, Status.PUBLISHED, reason="test") == count
     assert bump.call_count == 1, "one generation bump, whatever the number of concepts"
-    assert set(relink.call_args.args[0]) >= set(ids), "mentions relinked"
+    assert relink.call_count == 1 and set(relink.call_args.args[0]) == set(ids), "relinked"
     Concept.objects.all().delete()
     return len(queries)
 
