@@ -87,3 +87,27 @@ def test_a_trusted_proxy_header_signs_readers_in(settings, seed):
     response = client.get("/fr/terms/hybride/", HTTP_X_REMOTE_USER="claire")
     assert response.status_code == 200
     assert client.get("/fr/terms/hybride/").status_code == 200, "the session keeps her in"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["//evil.example/", "/\\evil.example/"])
+def test_a_404_for_a_path_naming_another_site_links_only_to_our_pages(seed, path):
+    # A browser reads both paths as another site's address: they must never reach a link.
+    response = Client().get("/", PATH_INFO=path)
+    body = response.content.decode()
+    assert response.status_code == 404 and "Page introuvable" in body
+    assert "evil.example" not in body
+    assert '<link rel="canonical" href="http://testserver/fr/">' in body
+    assert 'href="/fr/" hreflang="fr"' in body and 'href="/en/" hreflang="en"' in body
+
+
+@pytest.mark.django_db
+def test_the_language_switch_stays_on_the_same_page_and_keeps_the_search(seed):
+    client = Client()
+    body = client.get("/fr/terms/hybride/").content.decode()
+    assert '<link rel="canonical" href="http://testserver/fr/terms/hybride/">' in body
+    assert 'href="/en/terms/hybride/" hreflang="en"' in body
+    body = client.get("/fr/search/?q=vente").content.decode()
+    assert 'href="/en/search/?q=vente" hreflang="en"' in body
+    body = client.get("/en/terms/nope/").content.decode()
+    assert 'href="/fr/terms/nope/" hreflang="fr"' in body
