@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "terms.context_processors.languages",
+                "terms.context_processors.editing",
             ],
         },
     },

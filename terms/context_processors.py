@@ -1,9 +1,20 @@
 """Template context shared by every reader page."""
 
+import functools
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import get_language_info
+
+from terms.access import may_see_drafts
+
+
+def editing(request):
+    """`is_editor`: whether to show drafts' banners and edit links. The same rule as the
+    page cache's, so an edit link is never cached for readers; asked only when a template
+    uses it (templates call a callable)."""
+    return {"is_editor": functools.partial(may_see_drafts, request.user)}
 
 
 def languages(request):

@@ -68,20 +68,8 @@ def test_user_text_is_escaped_on_every_page():
 
 
 @pytest.mark.django_db
-def test_a_trusted_proxy_header_signs_readers_in(settings, seed):
-    # Settings are read at start-up; build the stack as GLOSSARY_TRUST_REMOTE_USER=1 does.
+def test_a_trusted_proxy_header_signs_readers_in(settings, single_sign_on, seed):
     settings.GLOSSARY_REQUIRE_LOGIN = True
-    settings.GLOSSARY_REMOTE_USER_HEADER = "HTTP_X_REMOTE_USER"
-    index = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-    settings.MIDDLEWARE = [
-        *settings.MIDDLEWARE[: index + 1],
-        "terms.middleware.TrustedProxyUserMiddleware",
-        *settings.MIDDLEWARE[index + 1 :],
-    ]
-    settings.AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.RemoteUserBackend",
-        "django.contrib.auth.backends.ModelBackend",
-    ]
     client = Client()
     assert client.get("/fr/terms/hybride/").status_code == 302
     response = client.get("/fr/terms/hybride/", HTTP_X_REMOTE_USER="claire")
