@@ -186,7 +186,10 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+# Readers sign in on a page of their own (terms/accounts.py); the admin keeps its sign-in
+# for staff. URL names, not paths: they are reversed in the reader's language.
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "terms:index"
 
 # The cache holds reader pages (terms/caching.py) and the login throttle's counts.
 # By default it is a folder shared by every worker of this server: a page rendered

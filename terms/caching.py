@@ -29,8 +29,9 @@ def cache_reader_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or may_see_drafts(request.user):
             return view(request, *args, **kwargs)
+        audience = "signed-in" if request.user.is_authenticated else "anonymous"
         path = request.get_full_path().encode()
-        key = f"page:{GlossaryState.current()}:{hashlib.sha1(path).hexdigest()}"
+        key = f"page:{GlossaryState.current()}:{audience}:{hashlib.sha1(path).hexdigest()}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

@@ -1,4 +1,4 @@
-"""Intranet mode: with GLOSSARY_REQUIRE_LOGIN on, readers must be signed in."""
+"""Intranet mode, Content-Security-Policy, admin sign-in throttling, single sign-on."""
 
 from django.conf import settings
 from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
@@ -7,12 +7,17 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import gettext
 
-# Reachable without signing in even in intranet mode: the sign-in itself,
-# the load balancer's health probe, and the static files the sign-in page uses.
+from terms.accounts import is_sign_in
+
+# Reachable without signing in even in intranet mode (besides the readers' sign-in): the
+# admin, which has its own, the load balancer's health probe, and the static files.
 OPEN_PREFIXES = ("/admin/", "/healthz", "/static/")
 
 
 class RequireLoginMiddleware:
+    """With GLOSSARY_REQUIRE_LOGIN on, readers must be signed in: the others are sent to
+    the readers' sign-in in their language, with the page they asked for as `next`."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -21,6 +26,7 @@ class RequireLoginMiddleware:
             settings.GLOSSARY_REQUIRE_LOGIN
             and not request.user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
+            and not is_sign_in(request)
         ):
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -131,6 +131,18 @@ def test_pages_a_non_staff_editor_opened_are_never_served_to_readers(
 
 
 @pytest.mark.django_db
+def test_a_page_cached_for_a_signed_in_reader_names_nobody(reader, published_concept, employee):
+    colleague = Client()
+    colleague.force_login(employee)
+    reader.get("/fr/")  # cached for anonymous readers first, then for signed-in ones
+    for url in ("/fr/", "/fr/terms/churn/"):
+        body = colleague.get(url).content.decode()
+        assert "Se déconnecter" in body and "rachel" not in body, url
+    body = reader.get("/fr/terms/churn/").content.decode()
+    assert "Taux d’attrition" in body and "Se déconnecter" not in body
+
+
+@pytest.mark.django_db
 def test_staff_who_may_not_edit_get_the_readers_page(reader, published_concept, staff_outsider):
     outsider = Client()
     outsider.force_login(staff_outsider)

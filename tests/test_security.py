@@ -24,15 +24,22 @@ def test_reader_pages_forbid_inline_scripts_and_framing(seed):
 
 
 @pytest.mark.django_db
-def test_intranet_mode_requires_sign_in_for_pages_and_api(settings, seed, editor):
+def test_intranet_mode_requires_sign_in_for_pages_and_api(settings, seed, employee):
     settings.GLOSSARY_REQUIRE_LOGIN = True
     client = Client()
-    for url in ("/fr/", "/fr/terms/hybride/", "/fr/search/?q=ae", "/api/search/?q=ae"):
+    for url, sign_in in (
+        ("/fr/", "/fr/sign-in/?next=/fr/"),
+        ("/en/terms/hybride/", "/en/sign-in/?next=/en/terms/hybride/"),
+        ("/fr/search/?q=ae", "/fr/sign-in/?next=/fr/search/%3Fq%3Dae"),
+        ("/api/search/?q=ae", "/fr/sign-in/?next=/api/search/%3Fq%3Dae"),
+    ):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert response.status_code == 302 and response["Location"] == sign_in, url
+    assert client.get("/fr/sign-in/").status_code == 200
     assert client.get("/healthz").status_code == 200
-    client.force_login(editor)
+    client.force_login(employee)  # a reader: neither staff nor editor
     assert client.get("/fr/terms/hybride/").status_code == 200
+    assert client.get("/api/search/?q=ae").status_code == 200
 
 
 @pytest.mark.django_db
