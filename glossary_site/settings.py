@@ -5,6 +5,7 @@ comes from environment variables, never from a second settings module.
 """
 
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 
@@ -41,6 +42,18 @@ def envlist(name, default):
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envnetworks(name):
+    networks = envlist(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (10.0.0.0/8), not {network!r}"
+            ) from None
+    return networks
 
 
 DEBUG = envbool("DJANGO_DEBUG", False)
@@ -106,6 +119,11 @@ if GLOSSARY_TRUST_REMOTE_USER:
     )
     AUTHENTICATION_BACKENDS.insert(0, "django.contrib.auth.backends.RemoteUserBackend")
 
+# The reverse proxies in front of the app, as addresses or networks (10.0.0.0/8): only a
+# request coming from one of them has its X-Forwarded-For believed, to find the address
+# the sign-in throttle counts (terms/throttle.py). Without them, REMOTE_ADDR is the client.
+GLOSSARY_TRUSTED_PROXIES = envnetworks("GLOSSARY_TRUSTED_PROXIES")
+
 ROOT_URLCONF = "glossary_site.urls"
 WSGI_APPLICATION = "glossary_site.wsgi.application"
 
@@ -121,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "terms.context_processors.languages",
+                "terms.context_processors.editing",
             ],
         },
     },
@@ -186,12 +205,15 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+# Readers sign in on a page of their own (terms/accounts.py); the admin keeps its sign-in
+# for staff. URL names, not paths: they are reversed in the reader's language.
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "terms:index"
 
-# The cache holds reader pages (terms/caching.py) and the login throttle's counts.
-# By default it is a folder shared by every worker of this server: a page rendered
-# once serves them all, survives a worker's restart, and lives in the OS page cache
-# rather than in each worker's memory; the throttle counts every worker's failures.
+# The cache holds reader pages (terms/caching.py); the sign-in throttle counts in the
+# database (terms/throttle.py). By default it is a folder shared by every worker of this
+# server: a page rendered once serves them all, survives a worker's restart, and lives in
+# the OS page cache rather than in each worker's memory.
 # REDIS_URL shares it between app servers. Keys are prefixed with the database they
 # describe, so two databases (a benchmark, a restored copy) never share pages.
 CACHE_KEY_PREFIX = hashlib.sha1(

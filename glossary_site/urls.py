@@ -4,7 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from terms import api, views
+from terms import accounts, api, views
 
 urlpatterns = [
     path("", views.root_redirect, name="root"),
@@ -19,5 +19,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("terms.urls")),
+    path("sign-in/", accounts.sign_in, name="sign-in"),
+    path("sign-out/", accounts.sign_out, name="sign-out"),
     prefix_default_language=True,
 )

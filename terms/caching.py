@@ -3,8 +3,12 @@
 A page is stored under its full path and the current `GlossaryState`
 generation. Every change to the glossary bumps the generation in the same
 transaction, so the next request, in any worker, misses the old entry.
-Editors and other staff are never served from the cache: they see drafts
-and edit links.
+
+A cached page is served to other people, so it may hold only what every reader
+may see. Whoever may see drafts (`may_see_drafts`, the rule the views use) is
+never served from the cache nor stored in it, staff or not. Signed-in readers get
+pages of their own (a sign-out link) but never anyone's name: nothing on a reader
+page names its reader, only the uncached sign-out page does.
 """
 
 import functools
@@ -12,6 +16,7 @@ import hashlib
 
 from django.core.cache import cache
 
+from terms.access import may_see_drafts
 from terms.models import GlossaryState
 
 CACHE_SECONDS = 24 * 3600
@@ -22,10 +27,11 @@ MAX_CACHED_BYTES = 256 * 1024
 def cache_reader_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_staff:
+        if request.method != "GET" or may_see_drafts(request.user):
             return view(request, *args, **kwargs)
+        audience = "signed-in" if request.user.is_authenticated else "anonymous"
         path = request.get_full_path().encode()
-        key = f"page:{GlossaryState.current()}:{hashlib.sha1(path).hexdigest()}"
+        key = f"page:{GlossaryState.current()}:{audience}:{hashlib.sha1(path).hexdigest()}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

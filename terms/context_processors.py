@@ -1,23 +1,53 @@
 """Template context shared by every reader page."""
 
+import functools
+
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import get_language_info
+
+from terms.access import may_see_drafts
+
+
+def editing(request):
+    """`is_editor`: whether to show drafts' banners and edit links. The same rule as the
+    page cache's, so an edit link is never cached for readers; asked only when a template
+    uses it (templates call a callable)."""
+    return {"is_editor": functools.partial(may_see_drafts, request.user)}
 
 
 def languages(request):
-    """Links to the same page in each language, keeping the query string (the search)."""
-    query = request.META.get("QUERY_STRING", "")
+    """Links to the same page in each language, keeping the query string (the search), and
+    the page's canonical path.
+
+    Links are built from the view the URL resolved to, never from the raw path: a request
+    for `//evil.example/` (or `/\\evil.example/`) would otherwise link to another site. A path
+    that resolved to nothing (a 404) links to each language's home.
+    """
+    match = request.resolver_match
+    query = request.META.get("QUERY_STRING", "") if match else ""
     suffix = f"?{query}" if query else ""
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     return {
+        "canonical_path": _same_page_in(current, match),
         "language_links": [
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": translate_url(request.path, code) + suffix,
+                "url": _same_page_in(code, match) + suffix,
                 "current": code == current,
             }
             for code, _name in settings.LANGUAGES
-        ]
+        ],
     }
+
+
+def _same_page_in(language, match):
+    with translation.override(language):
+        if match is not None:
+            try:
+                return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                pass
+        return reverse("terms:index")

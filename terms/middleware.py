@@ -1,18 +1,22 @@
-"""Intranet mode: with GLOSSARY_REQUIRE_LOGIN on, readers must be signed in."""
+"""Intranet mode, Content-Security-Policy, sign-in throttling, single sign-on."""
 
 from django.conf import settings
 from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
-from django.http import HttpResponse
-from django.utils.translation import gettext
+from django.shortcuts import render
 
-# Reachable without signing in even in intranet mode: the sign-in itself,
-# the load balancer's health probe, and the static files the sign-in page uses.
+from terms import throttle
+from terms.accounts import is_sign_in
+
+# Reachable without signing in even in intranet mode (besides the readers' sign-in): the
+# admin, which has its own, the load balancer's health probe, and the static files.
 OPEN_PREFIXES = ("/admin/", "/healthz", "/static/")
 
 
 class RequireLoginMiddleware:
+    """With GLOSSARY_REQUIRE_LOGIN on, readers must be signed in: the others are sent to
+    the readers' sign-in in their language, with the page they asked for as `next`."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -21,6 +25,7 @@ class RequireLoginMiddleware:
             settings.GLOSSARY_REQUIRE_LOGIN
             and not request.user.is_authenticated
             and not request.path.startswith(OPEN_PREFIXES)
+            and not is_sign_in(request)
         ):
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
@@ -50,35 +55,25 @@ class ContentSecurityPolicyMiddleware:
 
 
 class LoginThrottleMiddleware:
-    """Slows password guessing on the admin sign-in: after LIMIT failures from one
-    address within WINDOW seconds, further attempts are refused until it passes."""
-
-    LIMIT = 5
-    WINDOW = 15 * 60
-    LOGIN_PATH = "/admin/login/"
+    """Slows password guessing on both sign-ins, the admin's and the readers'
+    (terms/throttle.py): a refused attempt gets a page saying so, in the reader's language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "POST" or request.path != self.LOGIN_PATH:
+        if request.method != "POST" or not is_sign_in(request):
             return self.get_response(request)
-        key = "login-failures:" + request.META.get("REMOTE_ADDR", "unknown")
-        if cache.get(key, 0) >= self.LIMIT:
-            return HttpResponse(
-                gettext("Too many failed sign-in attempts. Try again in 15 minutes."),
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
+        attempt = throttle.start_attempt(request)
+        if attempt is None:
+            response = render(request, "accounts/too_many_attempts.html", status=429)
+            response["Retry-After"] = str(int(throttle.WINDOW.total_seconds()))
+            return response
         response = self.get_response(request)
-        if response.status_code == 200:  # the form shown again: the password was wrong
-            cache.add(key, 0, self.WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, self.WINDOW)
-        elif response.status_code in (301, 302):
-            cache.delete(key)
+        # The form shown again (200) means a refused password. A redirect is a success,
+        # and anything else (a CSRF failure) never reached the password check.
+        if response.status_code != 200:
+            attempt.delete()
         return response
 
 

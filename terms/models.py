@@ -319,3 +319,27 @@ def make_cached_pages_stale(sender, instance, **kwargs):
     # However a concept goes (the admin, a shell, a script), no cached page may show it
     # afterwards. Its index rows and search document go with it (CASCADE).
     GlossaryState.bump()
+
+
+class SignInAttempt(models.Model):
+    """A password check, for the sign-in throttle (terms/throttle.py).
+
+    A row is written before the password is checked and deleted if it turns out not to
+    be a failure (a success, a refused attempt), so the rows of a key within the window
+    are its failures plus the attempts in flight. Rows older than the window are deleted
+    as new attempts come.
+    """
+
+    address = models.CharField(max_length=64)  # an IPv4 address or an IPv6 /64 network
+    username = models.CharField(max_length=150, blank=True)  # as typed, case folded
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Each attempt counts the recent rows of its address and of its user name.
+            models.Index(fields=["address", "at"], name="sign_in_attempt_address"),
+            models.Index(fields=["username", "at"], name="sign_in_attempt_username"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

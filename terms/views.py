@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from terms import index as glossary_index
 from terms import search as glossary_search
+from terms.access import may_see_drafts
 from terms.caching import cache_reader_page
 from terms.interchange.formats import CONTENT_TYPES
 from terms.interchange.service import export_file
@@ -57,9 +58,10 @@ def letter(request, letter):
 @cache_reader_page
 def detail(request, slug):
     language = request.LANGUAGE_CODE
-    concepts = Concept.objects.all() if _is_editor(request.user) else Concept.objects.published()
+    editor = may_see_drafts(request.user)
+    concepts = Concept.objects.all() if editor else Concept.objects.published()
     concept = get_object_or_404(concepts.with_texts(), slug=slug)
-    page = glossary_index.term_page(concept, language, include_drafts=_is_editor(request.user))
+    page = glossary_index.term_page(concept, language, include_drafts=editor)
     return render(request, "terms/detail.html", {"page": page, "concept": concept})
 
 
@@ -70,10 +72,6 @@ def search(request):
     query = glossary_search.clean_query(request.GET.get("q", ""))
     outcome = glossary_search.search(query, language)
     return render(request, "terms/search.html", {"query": query, "outcome": outcome})
-
-
-def _is_editor(user):
-    return user.is_authenticated and user.has_perm("terms.change_concept")
 
 
 DOWNLOADS = {"tbx": "tbx", "ttl": "skos"}

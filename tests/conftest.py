@@ -95,8 +95,31 @@ def editor(db):
 
 
 @pytest.fixture
+def employee(db):
+    """A reader with an account and nothing more: not staff, in no group."""
+    return User.objects.create_user("rachel", password="pw")
+
+
+@pytest.fixture
 def staff_outsider(db):
     return User.objects.create_user("oscar", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def single_sign_on(settings):
+    """The stack GLOSSARY_TRUST_REMOTE_USER=1 builds at start-up (settings are read then),
+    with the proxy passing the user name in X-Remote-User."""
+    settings.GLOSSARY_REMOTE_USER_HEADER = "HTTP_X_REMOTE_USER"
+    index = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[: index + 1],
+        "terms.middleware.TrustedProxyUserMiddleware",
+        *settings.MIDDLEWARE[index + 1 :],
+    ]
+    settings.AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.RemoteUserBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -158,3 +158,27 @@ def test_an_editor_imports_a_spreadsheet_through_the_admin(live_seed, page, tmp_
     assert ConceptText.objects.get(concept__slug="hybride", language="en").term == "Hybrid"
     page.goto(live_seed.url + "/en/terms/hybride/")
     assert page.locator("h1").inner_text().startswith("Hybrid")
+
+
+def test_a_reader_signs_in_in_french_and_reaches_a_term(live_seed, page, settings):
+    from django.contrib.auth.models import User
+
+    settings.GLOSSARY_REQUIRE_LOGIN = True
+    User.objects.create_user("rachel", password="a-long-password")  # neither staff nor editor
+    errors = console_errors(page)
+    page.goto(live_seed.url + "/fr/terms/hybride/")
+    page.wait_for_url("**/fr/sign-in/?next=/fr/terms/hybride/")
+    assert page.locator("h1").inner_text() == "Se connecter"
+    page.get_by_label("Nom d’utilisateur").fill("rachel")
+    page.get_by_label("Mot de passe").fill("a-long-password")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/fr/terms/hybride/")
+    assert page.locator("h1").inner_text().startswith("Hybride")
+    page.get_by_role("link", name="Se déconnecter").click()
+    page.wait_for_url("**/fr/sign-out/")
+    assert "Session ouverte au nom de rachel." in page.locator("main").inner_text()
+    page.get_by_role("button", name="Se déconnecter").click()
+    assert page.locator("h1").inner_text() == "Session fermée"
+    page.goto(live_seed.url + "/fr/terms/hybride/")
+    page.wait_for_url("**/fr/sign-in/?next=/fr/terms/hybride/")
+    assert errors == []

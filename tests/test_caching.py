@@ -1,6 +1,7 @@
 """Reader pages are cached, and never stale after an edit, an import or a deletion."""
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from terms.models import Concept
@@ -107,3 +108,43 @@ def test_a_concept_deleted_outside_the_admin_leaves_no_cached_page(reader, seed)
     Concept.objects.filter(slug="asynchrone").delete()  # a shell or a script
     assert reader.get("/fr/terms/asynchrone/").status_code == 404
     assert "Asynchrone" not in reader.get("/fr/letters/A/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_a_non_staff_editor_opened_are_never_served_to_readers(
+    reader, single_sign_on, draft_concept, published_concept, employee
+):
+    claire = User.objects.create_user("claire")  # signed in by the proxy: not staff
+    claire.groups.add(Group.objects.get(name="Glossary editors"))
+    editor_browser = Client(HTTP_X_REMOTE_USER="claire")
+    body = editor_browser.get("/fr/terms/brouillon/").content.decode()
+    assert "Concept en cours" in body and "Brouillon" in body
+    assert "/admin/terms/concept/" in editor_browser.get("/fr/terms/churn/").content.decode()
+
+    colleague = Client(HTTP_X_REMOTE_USER="rachel")  # signed in too, a reader
+    for someone in (reader, colleague):
+        response = someone.get("/fr/terms/brouillon/")
+        assert response.status_code == 404
+        assert "Concept en cours" not in response.content.decode()
+        body = someone.get("/fr/terms/churn/").content.decode()
+        assert "Taux d’attrition" in body and "/admin/" not in body
+
+
+@pytest.mark.django_db
+def test_a_page_cached_for_a_signed_in_reader_names_nobody(reader, published_concept, employee):
+    colleague = Client()
+    colleague.force_login(employee)
+    reader.get("/fr/")  # cached for anonymous readers first, then for signed-in ones
+    for url in ("/fr/", "/fr/terms/churn/"):
+        body = colleague.get(url).content.decode()
+        assert "Se déconnecter" in body and "rachel" not in body, url
+    body = reader.get("/fr/terms/churn/").content.decode()
+    assert "Taux d’attrition" in body and "Se déconnecter" not in body
+
+
+@pytest.mark.django_db
+def test_staff_who_may_not_edit_get_the_readers_page(reader, published_concept, staff_outsider):
+    outsider = Client()
+    outsider.force_login(staff_outsider)
+    body = outsider.get("/fr/terms/churn/").content.decode()
+    assert "Taux d’attrition" in body and "/admin/" not in body

@@ -24,15 +24,22 @@ def test_reader_pages_forbid_inline_scripts_and_framing(seed):
 
 
 @pytest.mark.django_db
-def test_intranet_mode_requires_sign_in_for_pages_and_api(settings, seed, editor):
+def test_intranet_mode_requires_sign_in_for_pages_and_api(settings, seed, employee):
     settings.GLOSSARY_REQUIRE_LOGIN = True
     client = Client()
-    for url in ("/fr/", "/fr/terms/hybride/", "/fr/search/?q=ae", "/api/search/?q=ae"):
+    for url, sign_in in (
+        ("/fr/", "/fr/sign-in/?next=/fr/"),
+        ("/en/terms/hybride/", "/en/sign-in/?next=/en/terms/hybride/"),
+        ("/fr/search/?q=ae", "/fr/sign-in/?next=/fr/search/%3Fq%3Dae"),
+        ("/api/search/?q=ae", "/fr/sign-in/?next=/api/search/%3Fq%3Dae"),
+    ):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        assert response.status_code == 302 and response["Location"] == sign_in, url
+    assert client.get("/fr/sign-in/").status_code == 200
     assert client.get("/healthz").status_code == 200
-    client.force_login(editor)
+    client.force_login(employee)  # a reader: neither staff nor editor
     assert client.get("/fr/terms/hybride/").status_code == 200
+    assert client.get("/api/search/?q=ae").status_code == 200
 
 
 @pytest.mark.django_db
@@ -68,22 +75,34 @@ def test_user_text_is_escaped_on_every_page():
 
 
 @pytest.mark.django_db
-def test_a_trusted_proxy_header_signs_readers_in(settings, seed):
-    # Settings are read at start-up; build the stack as GLOSSARY_TRUST_REMOTE_USER=1 does.
+def test_a_trusted_proxy_header_signs_readers_in(settings, single_sign_on, seed):
     settings.GLOSSARY_REQUIRE_LOGIN = True
-    settings.GLOSSARY_REMOTE_USER_HEADER = "HTTP_X_REMOTE_USER"
-    index = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-    settings.MIDDLEWARE = [
-        *settings.MIDDLEWARE[: index + 1],
-        "terms.middleware.TrustedProxyUserMiddleware",
-        *settings.MIDDLEWARE[index + 1 :],
-    ]
-    settings.AUTHENTICATION_BACKENDS = [
-        "django.contrib.auth.backends.RemoteUserBackend",
-        "django.contrib.auth.backends.ModelBackend",
-    ]
     client = Client()
     assert client.get("/fr/terms/hybride/").status_code == 302
     response = client.get("/fr/terms/hybride/", HTTP_X_REMOTE_USER="claire")
     assert response.status_code == 200
     assert client.get("/fr/terms/hybride/").status_code == 200, "the session keeps her in"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["//evil.example/", "/\\evil.example/"])
+def test_a_404_for_a_path_naming_another_site_links_only_to_our_pages(seed, path):
+    # A browser reads both paths as another site's address: they must never reach a link.
+    response = Client().get("/", PATH_INFO=path)
+    body = response.content.decode()
+    assert response.status_code == 404 and "Page introuvable" in body
+    assert "evil.example" not in body
+    assert '<link rel="canonical" href="http://testserver/fr/">' in body
+    assert 'href="/fr/" hreflang="fr"' in body and 'href="/en/" hreflang="en"' in body
+
+
+@pytest.mark.django_db
+def test_the_language_switch_stays_on_the_same_page_and_keeps_the_search(seed):
+    client = Client()
+    body = client.get("/fr/terms/hybride/").content.decode()
+    assert '<link rel="canonical" href="http://testserver/fr/terms/hybride/">' in body
+    assert 'href="/en/terms/hybride/" hreflang="en"' in body
+    body = client.get("/fr/search/?q=vente").content.decode()
+    assert 'href="/en/search/?q=vente" hreflang="en"' in body
+    body = client.get("/en/terms/nope/").content.decode()
+    assert 'href="/fr/terms/nope/" hreflang="fr"' in body

@@ -12,21 +12,18 @@ import csv
 import http.cookiejar
 import io
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.servers import own_database, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "terms" / "fixtures" / "glossaire-ventes.csv"
@@ -38,111 +35,29 @@ EDITOR_PASSWORD = "load-test-password-1234"  # a throwaway account
 EDITED = ("hybride", "asynchrone")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def database_url():
     """The test's own database: a SQLite file, or a new PostgreSQL database."""
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        yield None
-        return
-    import psycopg
-
-    parts = urllib.parse.urlsplit(base)
-    name = f"glossary_load_{os.getpid()}"
-    maintenance = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@dataclass
-class Site:
-    base: str
-    env: dict
-    log_path: Path
-
-    def command(self, *args):
-        return [sys.executable, "manage.py", *args]
-
-    def manage(self, *args, timeout=120):
-        return subprocess.run(
-            self.command(*args),
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        ).stdout
+    with own_database() as url:
+        yield url
 
 
 @pytest.fixture
 def site(tmp_path, database_url):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "GLOSSARY_", "DATABASE_", "REDIS_", "WEB_CONC"))
-    }
-    port = free_port()
-    env.update(
-        DJANGO_SETTINGS_MODULE="glossary_site.settings",
-        DJANGO_SECRET_KEY="load-test-" + "x" * 40,
-        DJANGO_DEBUG="0",
-        DJANGO_SECURE_COOKIES="0",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        GLOSSARY_SQLITE_PATH=str(tmp_path / "glossary.sqlite3"),
-        GLOSSARY_CACHE_DIR=str(tmp_path / "cache"),
-        HOST="127.0.0.1",
-        PORT=str(port),
+    commands = [
+        ("migrate", "--no-input"),
+        ("load_seed",),
+        ("collectstatic", "--no-input"),
+        ("createsuperuser", "--no-input", "--username", "editor", "--email", "e@x.org"),
+    ]
+    with serve(
+        tmp_path,
+        database_url,
+        commands,
         WEB_CONCURRENCY="3",
         DJANGO_SUPERUSER_PASSWORD=EDITOR_PASSWORD,
-        PYTHONUNBUFFERED="1",
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-
-    site = Site(f"http://127.0.0.1:{port}", env, tmp_path / "gunicorn.log")
-    site.manage("migrate", "--no-input")
-    site.manage("load_seed")
-    site.manage("collectstatic", "--no-input")
-    site.manage("createsuperuser", "--no-input", "--username", "editor", "--email", "e@x.org")
-    with open(site.log_path, "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(site.base + "/healthz", timeout=2).read()
-                break
-            except OSError as error:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    log = site.log_path.read_text()
-                    raise AssertionError(f"gunicorn did not start:\n{log}") from error
-                time.sleep(0.2)
+    ) as site:
         yield site
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def reader_paths():

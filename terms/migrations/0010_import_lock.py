@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('terms', '0008_postgres_search_vector'),
+        ('terms', '0009_sign_in_attempts'),
     ]
 
     operations = [
