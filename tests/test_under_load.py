@@ -9,10 +9,12 @@ On PostgreSQL (DATABASE_URL) the same runs against a database made for the test.
 """
 
 import csv
+import html.parser
 import http.cookiejar
 import io
 import json
 import re
+import sqlite3
 import subprocess
 import threading
 import time
@@ -133,8 +135,10 @@ class Editor:
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     def post(self, path, fields):
+        """Posts `fields` (a dict, or name-value pairs as a form sends them)."""
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
         data = urllib.parse.urlencode(
-            {**fields, "csrfmiddlewaretoken": self.csrf_token(path)}, doseq=True
+            [*pairs, ("csrfmiddlewaretoken", self.csrf_token(path))], doseq=True
         ).encode()
         request = urllib.request.Request(self.base + path, data, headers={"Referer": self.base})
         with self.opener.open(request, timeout=60) as response:
@@ -147,11 +151,157 @@ class Editor:
         )
         assert status == 200 and "logout" in page.lower(), page[:500]
 
+    def form_fields(self, path):
+        """The fields of the page's main form as the browser would send them."""
+        page = self.opener.open(self.base + path, timeout=60).read().decode()
+        form = FormFields()
+        form.feed(page)
+        return form.fields
+
     def run_action(self, action, concept_ids):
         status, _page = self.post(
             "/admin/terms/concept/", {"action": action, "_selected_action": concept_ids}
         )
         assert status == 200
+
+
+class FormFields(html.parser.HTMLParser):
+    """The name → value pairs a browser sends for the forms of a page (inputs, checked
+    boxes, selected options, text areas), enough to save an admin form unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields = []
+        self.select = None
+        self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value", "on" if "checked" in attrs else "")))
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.fields.append(tuple(self.textarea))
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+
+LARGE_IMPORT = 10_000
+
+
+def large_import_file(tmp_path):
+    out = io.StringIO()
+    rows = csv.writer(out)
+    rows.writerow(["slug", "status", "term_fr", "definition_fr"])
+    for number in range(LARGE_IMPORT):
+        rows.writerow(
+            [
+                f"grand-{number}",
+                "published",
+                f"Terme importé {number}",
+                f"Défini pour la charge, suivi par le Chargé·e de compte (AE), cas {number}.",
+            ]
+        )
+    path = tmp_path / "grand.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def import_is_running(site):
+    """Whether the import lock is held, read from the site's database directly."""
+    if "DATABASE_URL" in site.env:
+        import psycopg
+
+        with psycopg.connect(site.env["DATABASE_URL"]) as connection:
+            return connection.execute("SELECT count(*) FROM terms_importlock").fetchone()[0] > 0
+    with sqlite3.connect(site.env["GLOSSARY_SQLITE_PATH"], timeout=30) as connection:
+        return connection.execute("SELECT count(*) FROM terms_importlock").fetchone()[0] > 0
+
+
+@pytest.mark.slow
+def test_an_editor_and_a_second_import_meet_a_large_import_without_an_error(site, tmp_path):
+    """A 10,000-row import runs; meanwhile an editor saves a concept through the admin's
+    form and a colleague starts another import. The editor's save goes through, the second
+    import is refused with a sentence, the first completes: no 5xx, no traceback, nothing
+    lost."""
+    hybride = site.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from terms.models import Concept; print(Concept.objects.get(slug='hybride').pk)",
+    ).strip()
+    editor = Editor(site.base)
+    editor.log_in()
+    change_form = f"/admin/terms/concept/{hybride}/change/"
+    fields = editor.form_fields(change_form)
+    language_prefix = next(
+        name.removesuffix("-language")
+        for name, value in fields
+        if name.endswith("-language") and value == "fr"
+    )
+    edited = "Défini par une éditrice pendant la grande importation."
+    fields = [
+        (name, edited if name == f"{language_prefix}-definition" else value)
+        for name, value in fields
+        if name != "csrfmiddlewaretoken"
+    ]
+    small = tmp_path / "petit.csv"
+    small.write_text("slug,term_fr\npetit,Petit import\n", encoding="utf-8")
+
+    first = subprocess.Popen(
+        site.command("import_glossary", str(large_import_file(tmp_path))),
+        cwd=ROOT,
+        env=site.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not import_is_running(site):
+        assert first.poll() is None and time.monotonic() < deadline, first.stdout.read()
+        time.sleep(0.1)
+    second = subprocess.run(
+        site.command("import_glossary", str(small)),
+        cwd=ROOT,
+        env=site.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    status, page = editor.post(change_form, fields)
+    output, _ = first.communicate(timeout=300)
+
+    assert first.returncode == 0, output
+    assert f"{LARGE_IMPORT} new" in output
+    assert second.returncode != 0
+    assert "Another import is running (started by a script at" in second.stderr
+    assert "Traceback" not in second.stderr + second.stdout
+    assert status == 200 and "/admin/terms/concept/" in page and "errornote" not in page
+    log = site.log_path.read_text()
+    for problem in ("database is locked", "Traceback", "WORKER TIMEOUT"):
+        assert problem not in log, problem
+    assert not re.search(r'HTTP/1\.[01]" 5\d\d ', log), "a 5xx in gunicorn's access log"
+    exported = {
+        row["slug"]: row for row in json.loads(site.manage("export_glossary", "--format", "json"))
+    }
+    assert len(exported) == 39 + LARGE_IMPORT
+    assert exported["hybride"]["definition_fr"] == edited
+    assert "petit" not in exported
 
 
 def test_readers_see_no_error_while_an_import_and_admin_edits_run(site, tmp_path):
