@@ -308,3 +308,11 @@ def test_a_forged_upload_name_reads_nothing(editor_client, seed, upload_folder):
     )
     assert response.status_code == 200
     assert "Cet aperçu a expiré" in response.content.decode()
+
+
+def test_the_preview_shows_a_replaced_word_struck_through_then_its_replacement():
+    from terms.templatetags.glossary_admin import diff
+
+    assert str(diff("draft", "published")) == "<del>draft</del> <ins>published</ins>"
+    assert str(diff("Vente <b>", "Vente <i>")) == "Vente <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins>"
+    assert str(diff("", "Nouveau")) == "<ins>Nouveau</ins>"
