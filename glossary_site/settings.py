@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "terms.middleware.RequireLoginMiddleware",
     "terms.middleware.ContentSecurityPolicyMiddleware",
     "terms.middleware.LoginThrottleMiddleware",
-    "terms.busy.BusyDatabaseMiddleware",
+    "terms.refusals.RefusedWriteMiddleware",
 ]
 
 # Single sign-on: a trusted reverse proxy authenticates users and passes their

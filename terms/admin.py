@@ -1,115 +1,27 @@
-"""The editors' admin: concepts with each language's content inline, history, progress.
+"""The editors' admin: concepts with every language side by side, history, progress.
 
 Every change made here goes through the writer (terms/writer.py): the form's save,
 the publish and unpublish actions, delete and restore. Import and export are in
 terms/admin_files.py.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from terms import history, text, writer
 from terms.admin_files import GlossaryImportExportAdmin
+from terms.admin_forms import ConceptForm, language_fields, language_name
 from terms.languages import content_languages
-from terms.models import Concept, ConceptText, Status
-from terms.records import ConceptRecord, Content
-
-
-class ValueListField(forms.CharField):
-    """Several values in one box, separated by ` | ` as in the spreadsheets."""
-
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return text.join_values(value)
-        return value
-
-    def to_python(self, value):
-        return text.split_values(super().to_python(value))
-
-
-class ConceptTextForm(forms.ModelForm):
-    acronyms = ValueListField(
-        label=_("acronyms"), required=False, help_text=_("Separate several with |, e.g. PME | PMI.")
-    )
-    variants = ValueListField(
-        label=_("variants"), required=False, help_text=_("Separate several with |.")
-    )
-
-    class Meta:
-        model = ConceptText
-        fields = ["language", "term", "acronyms", "variants", "definition"]
-        widgets = {
-            "language": forms.Select(),
-            "definition": forms.Textarea(attrs={"rows": 6}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].widget.choices = [
-            (code, name) for code, name in _language_choices()
-        ]
-
-    def clean_term(self):
-        return text.clean_term(self.cleaned_data["term"])
-
-    def clean_definition(self):
-        return text.clean_definition(self.cleaned_data["definition"])
-
-
-def _language_choices():
-    return settings.LANGUAGES
-
-
-class ConceptTextFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        default = content_languages()[0]
-        has_default_term = any(
-            form.cleaned_data.get("language") == default and form.cleaned_data.get("term")
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        )
-        if not has_default_term:
-            raise forms.ValidationError(
-                _("Every concept needs a term in the default language (%(language)s).")
-                % {"language": default}
-            )
-
-
-class ConceptTextInline(admin.StackedInline):
-    model = ConceptText
-    form = ConceptTextForm
-    formset = ConceptTextFormSet
-    extra = 0
-    min_num = 1
-    can_delete = True
-
-    def get_extra(self, request, obj=None, **kwargs):
-        # A formset shows max(texts, min_num) + extra forms: one per language in all.
-        present = obj.texts.count() if obj else 0
-        return max(len(content_languages()) - max(present, self.min_num), 0)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        missing = [code for code in content_languages()]
-        if obj is not None:
-            present = set(obj.texts.values_list("language", flat=True))
-            missing = [code for code in content_languages() if code not in present]
-
-        class PrefilledFormSet(formset):
-            def __init__(self, *args, **inner):
-                inner.setdefault("initial", [{"language": code} for code in missing])
-                super().__init__(*args, **inner)
-
-        return PrefilledFormSet
+from terms.models import Concept, ConceptText, IndexEntry, Status
 
 
 class MissingContentFilter(admin.SimpleListFilter):
@@ -143,7 +55,7 @@ class MissingDefinitionFilter(MissingContentFilter):
 
 @admin.register(Concept)
 class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
-    inlines = [ConceptTextInline]
+    form = ConceptForm
     list_display = ["slug", "status", "updated_at"]
     list_filter = ["status", MissingTranslationFilter, MissingDefinitionFilter]
     # Import/export wraps this template, which adds the history and progress links.
@@ -151,7 +63,6 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
     search_fields = ["slug", "texts__term", "index_entries__folded"]
     autocomplete_fields = ["see_also"]
     readonly_fields = ["created_at", "updated_at"]
-    fields = ["slug", "status", "see_also", "created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
 
@@ -285,29 +196,61 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
         }
         return TemplateResponse(request, "admin/terms/concept/version.html", context)
 
+    def get_fieldsets(self, request, obj=None):
+        """The concept, then one block per content language (side by side on a wide
+        screen: admin/terms/concept/change_form.html), its links, and this change's why."""
+        return [
+            (None, {"fields": ["slug", "status"]}),
+            *[
+                (
+                    capfirst(language_name(code)),
+                    {"fields": language_fields(code), "classes": ["language", f"language-{code}"]},
+                )
+                for code in content_languages()
+            ],
+            (_("Links"), {"fields": ["see_also"]}),
+            (_("This change"), {"fields": ["change_reason", "version"]}),
+            *([(_("Dates"), {"fields": ["created_at", "updated_at"]})] if obj else []),
+        ]
+
     # -- writes: every one through the writer ------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        """Nothing yet: the concept is written with its texts, in `save_related`."""
+        record = form.record()
+        obj.pk = writer.save_concept(
+            record,
+            concept_id=obj.pk if change else None,
+            user=request.user,
+            reason=form.cleaned_data.get("change_reason")
+            or ("changed in the admin" if change else "added in the admin"),
+            seen_version=form.cleaned_data.get("version") if change else None,
+        )
+        obj.refresh_from_db()
+        self._warn_about_homonyms(request, obj, record)
 
     def save_related(self, request, form, formsets, change):
-        concept = form.instance
-        record = ConceptRecord(
-            slug=form.cleaned_data["slug"],
-            status=form.cleaned_data["status"],
-            contents=_contents_from(formsets),
-            see_also=tuple(sorted(c.slug for c in form.cleaned_data.get("see_also", []))),
-        )
-        concept.pk = writer.save_concept(
-            record,
-            concept_id=concept.pk,
-            user=request.user,
-            reason="changed in the admin" if change else "added in the admin",
-        )
+        """Nothing: the writer saved the links with the concept."""
 
-    def construct_change_message(self, request, form, formsets, add=False):
-        # The formsets were not saved through Django: the form's changes say what changed.
-        return super().construct_change_message(request, form, [], add)
+    def _warn_about_homonyms(self, request, obj, record):
+        """A wording that also names another concept is worth a look (homonyms exist, so
+        it is saved all the same)."""
+        wordings = {text.fold(name): name for name in record.names()}
+        others = (
+            IndexEntry.objects.filter(folded__in=list(wordings))
+            .exclude(concept_id=obj.pk)
+            .values_list("folded", "concept_id", "concept__slug")
+            .distinct()
+        )
+        for folded, concept_id, slug in sorted(set(others))[:10]:
+            messages.warning(
+                request,
+                format_html(
+                    _('“{wording}” also names another concept: <a href="{url}">{slug}</a>.'),
+                    wording=wordings[folded],
+                    url=reverse("admin:terms_concept_change", args=[concept_id]),
+                    slug=slug,
+                ),
+            )
 
     def delete_model(self, request, obj):
         writer.delete_concepts([obj.pk], user=request.user, reason="deleted in the admin")
@@ -347,23 +290,6 @@ STATUS_REASONS = {
     Status.PUBLISHED: "published in the admin",
     Status.DRAFT: "unpublished in the admin",
 }
-
-
-def _contents_from(formsets):
-    """{language: Content} of the language forms an editor filled in and kept."""
-    contents = {}
-    for formset in formsets:
-        for language_form in formset.forms:
-            data = language_form.cleaned_data
-            if not data or data.get("DELETE") or not data.get("language"):
-                continue
-            contents[data["language"]] = Content(
-                term=data.get("term", ""),
-                acronyms=tuple(data.get("acronyms") or ()),
-                variants=tuple(data.get("variants") or ()),
-                definition=data.get("definition", ""),
-            )
-    return contents
 
 
 def _language_column(part, code):

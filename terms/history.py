@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from terms.bulk import insert_rows
 from terms.languages import content_languages
@@ -211,6 +212,27 @@ def _differences(concept_id, then):
         for name, value in then.fields().items()
         if value != now_fields[name]
     ]
+
+
+def changes_since(concept_id, version):
+    """(who, when, [(field, then, now)]) of what happened to a concept since `version`, the
+    "last updated" moment (ISO 8601) at which an editor saw it."""
+    rows = Concept.history.filter(id=concept_id).order_by("history_date", "history_id")
+    latest = rows.last()
+    since = parse_datetime(version) if version else None
+    seen = rows.filter(history_date__lte=since).last() if since else None
+    if latest is None:
+        return "", None, []
+    now = load_records([concept_id]).get(concept_id)
+    then = version_of(seen).concept if seen else None
+    changes = []
+    if now is not None and then is not None:
+        changes = [
+            (name, value, now.fields()[name])
+            for name, value in then.fields().items()
+            if value != now.fields()[name]
+        ]
+    return str(latest.history_user or ""), latest.history_date, changes
 
 
 def deleted_concepts():

@@ -62,6 +62,17 @@ class Busy(WriteRefused):
     """Another writer holds the glossary (an import being written); try again soon."""
 
 
+class ChangedMeanwhile(WriteRefused):
+    """Someone changed the concept after the editor opened it; nothing was written."""
+
+
+def changed_meanwhile_message():
+    return _(
+        "Someone changed this concept while you were editing it. Nothing was saved: open it "
+        "again to see their change, then make yours."
+    )
+
+
 def busy_message():
     return _(
         "The glossary is busy: an import is being written. Nothing was changed; "
@@ -168,15 +179,26 @@ def import_records(records, *, dry_run=False, user=None, reason="import"):
     return plan.report
 
 
-def save_concept(record, *, concept_id=None, user=None, reason=""):
+def save_concept(record, *, concept_id=None, user=None, reason="", seen_version=None):
     """Create (`concept_id` None) or change one concept from a complete record, as the
-    admin's form gives it. Returns the concept's id."""
+    admin's form gives it. Returns the concept's id.
+
+    `seen_version` is the concept's "last updated" moment the editor started from: if the
+    concept changed since, nothing is written (`ChangedMeanwhile`).
+    """
     before = load_records([concept_id]).get(concept_id) if concept_id else None
     after = record.cleaned()
     problems = [message for _field, message in _problems_of(after, _known_slugs())]
     if problems:
         raise WriteRefused(problems)
-    ids = commit([Change(concept_id, before, after)], user=user, reason=reason)
+    with write_transaction():
+        if seen_version is not None:
+            current = Concept.objects.filter(pk=concept_id).values_list("updated_at", flat=True)
+            if not current or current[0].isoformat() != seen_version:
+                raise ChangedMeanwhile([changed_meanwhile_message()])
+        ids = _write(
+            [Change(concept_id, before, after)], user=user, reason=reason, when=timezone.now()
+        )
     return ids[after.slug]
 
 

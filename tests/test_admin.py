@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from terms.models import Concept, ConceptText, IndexEntry
+from tests.forms import form_fields, post_data, with_values
 from tests.test_export import COLUMNS
 
 CHANGELIST = "/admin/terms/concept/"
@@ -60,37 +61,87 @@ def test_missing_translation_filter_lists_concepts_without_english(editor_client
     assert "Hybride" in body and "Customer success manager" not in body
 
 
+def send_form(client, url, **changes):
+    """The admin's form at `url` sent back as a browser would, with some fields changed."""
+    fields = with_values(form_fields(client.get(url).content.decode()), **changes)
+    return client.post(url, post_data(fields))
+
+
 @pytest.mark.django_db
 def test_the_form_edits_both_languages_and_rebuilds_the_index(editor_client, seed):
     concept = Concept.objects.get(slug="hybride")
-    fr = ConceptText.objects.get(concept=concept, language="fr")
-    data = {
-        "slug": "hybride",
-        "status": "published",
-        "see_also": [],
-        "texts-TOTAL_FORMS": "2",
-        "texts-INITIAL_FORMS": "1",
-        "texts-MIN_NUM_FORMS": "1",
-        "texts-MAX_NUM_FORMS": "1000",
-        "texts-0-id": str(fr.pk),
-        "texts-0-concept": str(concept.pk),
-        "texts-0-language": "fr",
-        "texts-0-term": "Hybride",
-        "texts-0-acronyms": "",
-        "texts-0-variants": "Mode hybride | Vente hybride",
-        "texts-0-definition": fr.definition,
-        "texts-1-language": "en",
-        "texts-1-term": "Hybrid",
-        "texts-1-acronyms": "",
-        "texts-1-variants": "",
-        "texts-1-definition": "",
-    }
-    response = editor_client.post(f"/admin/terms/concept/{concept.pk}/change/", data)
+    url = f"/admin/terms/concept/{concept.pk}/change/"
+    response = send_form(
+        editor_client, url, variants_fr="Mode hybride | Vente hybride", term_en="Hybrid"
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
-    fr.refresh_from_db()
-    assert fr.variants == ["Mode hybride", "Vente hybride"]
+    by_language = Concept.objects.get(slug="hybride").texts_by_language()
+    assert by_language["fr"].variants == ["Mode hybride", "Vente hybride"]
+    assert by_language["fr"].definition.startswith("Combinaison")
     assert IndexEntry.objects.filter(language="fr", text="Vente hybride").exists()
     assert IndexEntry.objects.filter(language="en", text="Hybrid", untranslated=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_add_form_derives_the_slug_and_leaves_an_empty_language_unsaved(editor_client, seed):
+    response = send_form(
+        editor_client,
+        "/admin/terms/concept/add/",
+        term_fr="Vente sociale",
+        definition_fr="Vendre par les réseaux sociaux.",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    concept = Concept.objects.get(slug="vente-sociale")
+    assert set(concept.texts_by_language()) == {"fr"}
+    assert concept.status == "published"
+    record = Concept.history.filter(id=concept.pk).get()
+    assert record.history_change_reason == "added in the admin"
+
+
+@pytest.mark.django_db
+def test_the_form_refuses_a_taken_slug_naming_its_concept(editor_client, seed):
+    response = send_form(editor_client, "/admin/terms/concept/add/", term_fr="Hybride")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "L’identifiant « hybride » est déjà utilisé par « Hybride » : choisissez-en un autre."
+        in body
+    )
+
+
+@pytest.mark.django_db
+def test_a_wording_that_names_another_concept_is_saved_with_a_warning(editor_client, seed):
+    response = send_form(
+        editor_client, "/admin/terms/concept/add/", term_fr="Gestion de compte", acronyms_fr="CSM"
+    )
+    assert response.status_code == 302
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "« CSM » nomme aussi un autre concept" in page
+    assert Concept.objects.filter(slug="gestion-de-compte").exists()
+
+
+@pytest.mark.django_db
+def test_a_save_on_top_of_another_editors_change_is_refused_with_what_they_changed(
+    editor_client, seed, editor
+):
+    concept = Concept.objects.get(slug="hybride")
+    url = f"/admin/terms/concept/{concept.pk}/change/"
+    stale = with_values(form_fields(editor_client.get(url).content.decode()))
+    assert send_form(editor_client, url, definition_en="Synchronous and not.").status_code == 302
+    mine = [(n, "Mon texte." if n == "definition_fr" else v) for n, v in stale]
+    response = editor_client.post(url, post_data(mine))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "edith a modifié ce concept le" in body
+    assert "Définition (anglais) : — → Synchronous and not." in body
+    assert "Mon texte." in body  # the editor's text is still in the form
+    by_language = Concept.objects.get(slug="hybride").texts_by_language()
+    assert by_language["en"].definition == "Synchronous and not."
+    assert by_language["fr"].definition.startswith("Combinaison")
+    # Saving again, knowingly, replaces their change with the editor's.
+    again = with_values(form_fields(body), definition_fr="Mon texte.")
+    assert editor_client.post(url, post_data(again)).status_code == 302
+    assert Concept.objects.get(slug="hybride").texts_by_language()["fr"].definition == "Mon texte."
 
 
 @pytest.mark.django_db

@@ -9,7 +9,6 @@ On PostgreSQL (DATABASE_URL) the same runs against a database made for the test.
 """
 
 import csv
-import html.parser
 import http.cookiejar
 import io
 import json
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.forms import form_fields, with_values
 from tests.servers import own_database, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,51 +154,13 @@ class Editor:
     def form_fields(self, path):
         """The fields of the page's main form as the browser would send them."""
         page = self.opener.open(self.base + path, timeout=60).read().decode()
-        form = FormFields()
-        form.feed(page)
-        return form.fields
+        return form_fields(page)
 
     def run_action(self, action, concept_ids):
         status, _page = self.post(
             "/admin/terms/concept/", {"action": action, "_selected_action": concept_ids}
         )
         assert status == 200
-
-
-class FormFields(html.parser.HTMLParser):
-    """The name → value pairs a browser sends for the forms of a page (inputs, checked
-    boxes, selected options, text areas), enough to save an admin form unchanged."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields = []
-        self.select = None
-        self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "file"):
-            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.fields.append((name, attrs.get("value", "on" if "checked" in attrs else "")))
-        elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.fields.append((self.select, attrs.get("value", "")))
-        elif tag == "textarea" and name:
-            self.textarea = [name, ""]
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea" and self.textarea:
-            self.fields.append(tuple(self.textarea))
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.textarea[1] += data
 
 
 LARGE_IMPORT = 10_000
@@ -248,18 +210,8 @@ def test_an_editor_and_a_second_import_meet_a_large_import_without_an_error(site
     editor = Editor(site.base)
     editor.log_in()
     change_form = f"/admin/terms/concept/{hybride}/change/"
-    fields = editor.form_fields(change_form)
-    language_prefix = next(
-        name.removesuffix("-language")
-        for name, value in fields
-        if name.endswith("-language") and value == "fr"
-    )
     edited = "Défini par une éditrice pendant la grande importation."
-    fields = [
-        (name, edited if name == f"{language_prefix}-definition" else value)
-        for name, value in fields
-        if name != "csrfmiddlewaretoken"
-    ]
+    fields = with_values(editor.form_fields(change_form), definition_fr=edited)
     small = tmp_path / "petit.csv"
     small.write_text("slug,term_fr\npetit,Petit import\n", encoding="utf-8")
 
