@@ -5,13 +5,19 @@ the publish and unpublish actions, delete and restore. Import and export are in
 terms/admin_files.py.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from terms import history, text, writer
 from terms.admin_files import GlossaryImportExportAdmin
-from terms.admin_forms import ConceptForm, language_fields, language_name
+from terms.admin_forms import ConceptForm, field_label, field_text, language_fields, language_name
 from terms.languages import content_languages
 from terms.models import Concept, ConceptText, IndexEntry, Status
 
@@ -126,6 +132,30 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
             *urls,
         ]
 
+    def history_view(self, request, object_id, extra_context=None):
+        """Who changed what, when and why: one line per version, newest first."""
+        concept = self.get_object(request, unquote(object_id))
+        if concept is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, concept):
+            raise PermissionDenied
+        entries = [
+            {
+                "entry": entry,
+                "reason": reason_text(entry.history.history_change_reason),
+                "changes": readable_changes(entry.changes),
+            }
+            for entry in history.versions(concept.pk)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": concept,
+            "title": _("History of “%(concept)s”") % {"concept": concept},
+            "entries": entries,
+        }
+        return TemplateResponse(request, "admin/terms/concept/history.html", context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The history list links here: show the version and its differences, offer restore.
         return redirect("admin:terms_concept_version", history_id=version_id)
@@ -178,7 +208,11 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         record = get_object_or_404(Concept.history.model, history_id=history_id)
-        if request.method == "POST":
+        version = history.version_of(record)
+        restorable = bool(version.concept.content(content_languages()[0]).term) and bool(
+            version.changes
+        )
+        if request.method == "POST" and restorable:
             try:
                 concept_id = writer.restore(record, user=request.user)
             except writer.WriteRefused as refusal:
@@ -187,12 +221,18 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
             else:
                 messages.success(request, _("The concept was restored."))
                 return redirect("admin:terms_concept_change", concept_id)
+        current = Concept.objects.filter(pk=record.id).first()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Version of %(date)s") % {"date": record.history_date},
-            "version": history.version_of(record),
+            "title": _("Version of %(date)s")
+            % {"date": date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")},
+            "version": version,
+            "changes": readable_changes(version.changes),
+            "reason": reason_text(record.history_change_reason),
             "record": record,
+            "restorable": restorable,
+            "current": current,
         }
         return TemplateResponse(request, "admin/terms/concept/version.html", context)
 
@@ -283,6 +323,41 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
                 self.message_user(request, problem, messages.ERROR)
             return
         self.message_user(request, _("%(count)d concept(s) updated.") % {"count": count})
+
+
+def readable_changes(changes):
+    """[(label, before, after)] of record changes, as an editor reads them."""
+    return [
+        (field_label(name), field_text(name, before), field_text(name, after))
+        for name, before, after in changes
+    ]
+
+
+# The reasons the glossary writes itself, stored in English, shown in the editor's language.
+REASONS = {
+    "added in the admin": _("added in the admin"),
+    "changed in the admin": _("changed in the admin"),
+    "published in the admin": _("published in the admin"),
+    "unpublished in the admin": _("unpublished in the admin"),
+    "deleted in the admin": _("deleted in the admin"),
+}
+REASON_PATTERNS = [
+    (re.compile(r"import of (?P<file>.+)"), _("import of %(file)s")),
+    (re.compile(r"restored the version of (?P<date>.+)"), _("restored the version of %(date)s")),
+]
+
+
+def reason_text(reason):
+    """A stored change reason in the editor's language; an editor's own words as written."""
+    if not reason:
+        return ""
+    if reason in REASONS:
+        return REASONS[reason]
+    for pattern, sentence in REASON_PATTERNS:
+        match = pattern.fullmatch(reason)
+        if match:
+            return sentence % match.groupdict()
+    return reason
 
 
 # How a status change is recorded in the history.

@@ -214,6 +214,77 @@ def _differences(concept_id, then):
     ]
 
 
+@dataclass
+class Entry:
+    """One version in a concept's history, as the history page lists it."""
+
+    history: object  # the concept's historical row: who, when, why, what kind
+    concept: ConceptRecord
+    changes: list  # [(field, before, after)] against the version before it
+    restorable: bool  # differs from the concept today and could be saved as it was
+
+
+def versions(concept_id):
+    """The versions of a concept, newest first, each with what it changed. A fixed number of
+    queries however long the history."""
+    rows = list(
+        Concept.history.filter(id=concept_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    links = {}
+    for history_id, target in Concept.history.model.see_also.model.objects.filter(
+        from_concept_id=concept_id
+    ).values_list("history_id", "to_concept_id"):
+        links.setdefault(history_id, []).append(target)
+    texts = list(
+        ConceptText.history.filter(concept_id=concept_id).order_by("history_date", "history_id")
+    )
+    targets = {target for linked in links.values() for target in linked}
+    slugs = dict(Concept.objects.filter(pk__in=targets).values_list("pk", "slug"))
+    now = load_records([concept_id]).get(concept_id)
+    entries, contents, previous, position = [], {}, None, 0
+    for number, row in enumerate(rows):
+        if row.history_type == DELETED:
+            concept = previous or ConceptRecord(slug=row.slug, status=row.status)
+        else:
+            # A version's texts are those written until the next version of the concept.
+            until = rows[number + 1].history_date if number + 1 < len(rows) else None
+            while position < len(texts) and (until is None or texts[position].history_date < until):
+                text = texts[position]
+                position += 1
+                if text.language in content_languages():
+                    contents[text.language] = (
+                        EMPTY
+                        if text.history_type == DELETED
+                        else Content(
+                            text.term, tuple(text.acronyms), tuple(text.variants), text.definition
+                        )
+                    )
+            concept = ConceptRecord(
+                slug=row.slug,
+                status=row.status,
+                contents={code: contents.get(code, EMPTY) for code in content_languages()},
+                see_also=tuple(
+                    sorted(slugs[t] for t in links.get(row.history_id, ()) if t in slugs)
+                ),
+            )
+        before = previous.fields() if previous else {}
+        changes = [
+            (name, before.get(name, ""), value)
+            for name, value in concept.fields().items()
+            if previous is not None and value != before.get(name, "")
+        ]
+        restorable = (
+            row.history_type != DELETED
+            and bool(concept.content(content_languages()[0]).term)
+            and (now is None or concept != now)
+        )
+        entries.append(Entry(row, concept, changes, restorable))
+        previous = concept
+    return entries[::-1]
+
+
 def changes_since(concept_id, version):
     """(who, when, [(field, then, now)]) of what happened to a concept since `version`, the
     "last updated" moment (ISO 8601) at which an editor saw it."""

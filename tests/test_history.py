@@ -133,3 +133,45 @@ def test_the_changelist_links_to_progress_and_deleted_concepts(seed, editor_clie
     body = editor_client.get("/admin/terms/concept/").content.decode()
     assert "/admin/terms/concept/progress/" in body and "/admin/terms/concept/deleted/" in body
     assert "/admin/terms/concept/import/" in body
+
+
+@pytest.mark.django_db
+def test_the_history_says_who_changed_what_when_and_why_in_french(seed, editor_client):
+    from tests.forms import form_fields, post_data, with_values
+
+    concept = Concept.objects.get(slug="hybride")
+    url = f"/admin/terms/concept/{concept.pk}/change/"
+    fields = with_values(
+        form_fields(editor_client.get(url).content.decode()),
+        term_fr="Mode hybride",
+        acronyms_en="HY | HYB",
+        definition_en="Synchronous and not.",
+        change_reason="guide de vente 2025",
+    )
+    assert editor_client.post(url, post_data(fields)).status_code == 302
+    page = editor_client.get(f"/admin/terms/concept/{concept.pk}/history/").content.decode()
+    assert "guide de vente 2025" in page and "edith" in page
+    assert "Terme (français)" in page and "<del>Hybride</del> → <ins>Mode hybride</ins>" in page
+    assert "Acronymes (anglais)" in page and "<ins>HY, HYB</ins>" in page
+    assert "Définition (anglais)" in page and "Synchronous and not." in page
+    assert "importation de glossaire-ventes.csv" in page  # the seed's own version
+    assert "definition_en" not in page and "['HY'" not in page and "None" not in page
+    assert "Version actuelle" in page
+    first = records("hybride")[0]
+    version = editor_client.get(f"/admin/terms/concept/history-version/{first.history_id}/")
+    body = version.content.decode()
+    assert "+00:00" not in body and ".0" not in body.split("<title>")[1].split("</title>")[0]
+    assert "Version du 1 " in body or "Version du " in body
+    assert "Restaurer cette version" in body
+
+
+@pytest.mark.django_db
+def test_a_version_that_is_the_concept_now_offers_no_restore(seed, editor_client):
+    only = records("hybride").get()
+    page = editor_client.get(f"/admin/terms/concept/history-version/{only.history_id}/")
+    body = page.content.decode()
+    assert "Cette version est identique au concept actuel." in body
+    assert "Restaurer cette version" not in body
+    response = editor_client.post(f"/admin/terms/concept/history-version/{only.history_id}/")
+    assert response.status_code == 200
+    assert records("hybride").count() == 1
