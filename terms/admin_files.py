@@ -31,6 +31,7 @@ from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsE
 from terms import writer
 from terms.interchange.formats import CONTENT_TYPES, EXTENSIONS
 from terms.interchange.service import export_file
+from terms.interchange.spreadsheet import export_columns
 from terms.records import field_names
 
 PREVIEW_ROWS = 200
@@ -42,7 +43,7 @@ class ConceptResource(resources.Resource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        for name in field_names():
+        for name in export_columns():
             self.fields[name] = fields.Field(attribute=name, column_name=name)
 
     @classmethod
@@ -50,7 +51,7 @@ class ConceptResource(resources.Resource):
         return cls.__name__
 
     def get_export_order(self):
-        return tuple(field_names())
+        return tuple(export_columns())
 
     def get_user_visible_fields(self):
         return list(self.fields.values())
@@ -103,7 +104,16 @@ class SKOS(GlossaryFormat):
 
 
 class CappedImportForm(ImportForm):
-    """The import form, refusing files over GLOSSARY_MAX_UPLOAD_BYTES before reading them."""
+    """The import form: the format is recognised from the file unless the editor says
+    otherwise, and files over GLOSSARY_MAX_UPLOAD_BYTES are refused before being read."""
+
+    def _init_formats(self, formats):
+        super()._init_formats(formats)
+        field = self.fields["format"]
+        field.required = False
+        field.label = _("Format")
+        field.choices = [("", _("Recognised from the file")), *field.choices[1:]]
+        field.help_text = _("Choose a format only if the file is not recognised.")
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -114,6 +124,13 @@ class CappedImportForm(ImportForm):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
         return upload
+
+
+class GlossaryConfirmImportForm(ConfirmImportForm):
+    overwrite_newer = forms.BooleanField(
+        label=_("Import these rows all the same, replacing the changes made since the export"),
+        required=False,
+    )
 
 
 class GlossaryExportForm(SelectableFieldsExportForm):
@@ -198,30 +215,40 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
         context = {}
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
-            file_format = self.get_import_formats()[int(form.cleaned_data["format"])]
+            file_format = self._chosen_format(form.cleaned_data.get("format"))
             data = upload.read()
             report = writer.import_file(
-                data, file_name=upload.name, file_format=file_format.key, dry_run=True
+                data, file_name=upload.name, file_format=file_format, dry_run=True
             )
             context["report"] = report
             if report.ok and report.rows:
-                context["confirm_form"] = ConfirmImportForm(
+                context["confirm_form"] = GlossaryConfirmImportForm(
                     initial={
                         "import_file_name": uploads.save(data),
                         "original_file_name": upload.name,
-                        "format": form.cleaned_data["format"],
+                        "format": file_format or "",
                         "resource": form.cleaned_data.get("resource", ""),
                     }
                 )
+                if not report.stale:
+                    del context["confirm_form"].fields["overwrite_newer"]
             context["preview"] = _preview(report)
         return self._import_page(request, form, context)
+
+    def _chosen_format(self, index):
+        """The format an editor picked (its key), or None to recognise it from the file."""
+        formats = self.get_import_formats()
+        try:
+            return formats[int(index)].key
+        except (TypeError, ValueError, IndexError):
+            return None
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
         """The confirmed import: the file of the preview, imported for real."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        confirm = ConfirmImportForm(request.POST)
+        confirm = GlossaryConfirmImportForm(request.POST)
         if not confirm.is_valid():
             messages.error(
                 request, gettext("The import could not be confirmed: upload the file again.")
@@ -229,29 +256,46 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             return redirect("admin:terms_concept_import")
         name = confirm.cleaned_data["import_file_name"]
         data = uploads.read(name)
-        uploads.remove(name)
         if data is None:
             messages.error(
                 request, gettext("This preview has expired: upload the file again to import it.")
             )
             return redirect("admin:terms_concept_import")
-        try:
-            file_format = self.get_import_formats()[int(confirm.cleaned_data["format"])]
-        except (ValueError, IndexError):
-            file_format = None
+        file_format = confirm.cleaned_data["format"]
         report = writer.import_file(
             data,
             file_name=confirm.cleaned_data["original_file_name"],
-            file_format=file_format.key if file_format else None,
+            file_format=file_format if file_format in EXTENSIONS else None,
             user=request.user,
+            overwrite_newer=confirm.cleaned_data.get("overwrite_newer", False),
         )
+        if not report.ok and report.stale:
+            # The editor did not tick the box: the same preview again, the file kept.
+            preview = writer.import_file(
+                data,
+                file_name=confirm.cleaned_data["original_file_name"],
+                file_format=file_format if file_format in EXTENSIONS else None,
+                dry_run=True,
+            )
+            return self._import_page(
+                request,
+                self._blank_import_form(request),
+                {
+                    "report": preview,
+                    "preview": _preview(preview),
+                    "confirm_form": confirm,
+                    "confirm_problems": report.problems,
+                },
+            )
+        uploads.remove(name)
         if not report.ok:
             # The glossary changed since the preview, or another import runs: say why, and
             # offer the form again.
-            form = self.get_import_form_class(request)(
-                self.get_import_formats(), self.get_import_resource_classes(request)
+            return self._import_page(
+                request,
+                self._blank_import_form(request),
+                {"report": report, "preview": _preview(report)},
             )
-            return self._import_page(request, form, {"report": report, "preview": _preview(report)})
         messages.success(
             request,
             gettext("Import done: {new} new, {changed} changed, {unchanged} unchanged.").format(
@@ -259,6 +303,11 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             ),
         )
         return redirect("admin:terms_concept_changelist")
+
+    def _blank_import_form(self, request):
+        return self.get_import_form_class(request)(
+            self.get_import_formats(), self.get_import_resource_classes(request)
+        )
 
     def _import_page(self, request, form, context):
         resource = ConceptResource()

@@ -12,6 +12,7 @@ definitions alone). A record stored or exported is complete: no `None` anywhere.
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from terms import text
 from terms.languages import content_languages, first_present
@@ -65,15 +66,18 @@ EMPTY = Content()
 class ConceptRecord:
     """One concept: what is true of it in every language, and its content per language.
 
-    `where` says where a record read from a file came from ("Row 12"), for messages;
-    `problems` holds what its reader could not understand, as (field, message). Neither
-    is part of the concept: records compare by content only.
+    `updated_at` is the concept's version: when it was last changed, as stored, or as
+    the file it was read from says (an export's `updated_at` column: the version an
+    editor's file was made from). `where` says where a record read from a file came from
+    ("row 12"), for messages; `problems` holds what its reader could not understand, as
+    (field, message). None of these is part of the concept: records compare by content.
     """
 
     slug: str
     status: str | None = Status.PUBLISHED
     contents: dict = field(default_factory=dict)  # {language: Content}
     see_also: tuple[str, ...] | None = ()
+    updated_at: datetime | None = field(default=None, compare=False)
     where: str = field(default="", compare=False)
     problems: tuple = field(default=(), compare=False)
 
@@ -179,7 +183,7 @@ def load_records(concept_ids):
     ids = list(concept_ids)
     if not ids:
         return {}
-    rows = Concept.objects.filter(pk__in=ids).values_list("pk", "slug", "status")
+    rows = Concept.objects.filter(pk__in=ids).values_list("pk", "slug", "status", "updated_at")
     contents = {}
     for concept_id, language, *parts in ConceptText.objects.filter(concept_id__in=ids).values_list(
         "concept_id", "language", *PARTS
@@ -202,6 +206,7 @@ def load_records(concept_ids):
                 for language in content_languages()
             },
             see_also=tuple(sorted(links.get(concept_id, ()))),
+            updated_at=updated_at,
         )
-        for concept_id, slug, status in rows
+        for concept_id, slug, status, updated_at in rows
     }

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -102,6 +103,29 @@ class RowPreview:
 
 
 @dataclass
+class StaleRow:
+    """A row made from an older version of its concept than the one stored: importing it
+    would undo what someone changed since."""
+
+    where: str
+    slug: str
+    who: str
+    when: object  # the concept's last change
+
+    def sentence(self):
+        return capfirst(
+            _(
+                "{where} ({slug}) was changed since this file was exported, by {who} on {when}."
+            ).format(
+                where=self.where,
+                slug=self.slug,
+                who=self.who or _("an import or a script"),
+                when=date_format(timezone.localtime(self.when), "DATETIME_FORMAT"),
+            )
+        )
+
+
+@dataclass
 class ImportReport:
     """What an import did (or, for a dry run, would do)."""
 
@@ -112,6 +136,7 @@ class ImportReport:
     invalid: int = 0
     problems: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # [RowPreview] of new and changed concepts
+    stale: list = field(default_factory=list)  # [StaleRow]: changed since the file's export
 
     @property
     def ok(self):
@@ -135,25 +160,36 @@ class ImportReport:
 # -- the doors ---------------------------------------------------------------------
 
 
-def import_file(data, *, file_name="", file_format=None, dry_run=False, user=None):
+def import_file(
+    data, *, file_name="", file_format=None, dry_run=False, user=None, overwrite_newer=False
+):
     """Import the bytes of a CSV, XLSX, JSON or TBX file, all or nothing."""
     try:
         records = read_records(data, file_name=file_name, file_format=file_format)
     except UnreadableFile as error:
         return ImportReport(dry_run=dry_run, problems=[str(error)])
     reason = f"import of {file_name or 'a file'}"
-    return import_records(records, dry_run=dry_run, user=user, reason=reason)
+    return import_records(
+        records, dry_run=dry_run, user=user, reason=reason, overwrite_newer=overwrite_newer
+    )
 
 
-def import_records(records, *, dry_run=False, user=None, reason="import"):
+def import_records(records, *, dry_run=False, user=None, reason="import", overwrite_newer=False):
     """Apply records read from a file: new slugs create concepts, known ones are updated
     with what the records say. Nothing is written unless every record is valid; a dry run
-    writes nothing at all."""
+    writes nothing at all. Rows made from an older version of their concept than the one
+    stored (`ImportReport.stale`) are written only with `overwrite_newer`."""
     if dry_run:
         return plan_import(records).report
     try:
         with import_lock(user):
             plan = plan_import(records)
+            if plan.report.stale and not overwrite_newer:
+                problems = [row.sentence() for row in plan.report.stale]
+                problems.append(
+                    _("Nothing was imported: confirm that these rows replace those changes.")
+                )
+                return ImportReport(dry_run=False, problems=problems, stale=plan.report.stale)
             if plan.report.ok and plan.changes:
                 # What the import derives is computed before it takes the database: other
                 # writers wait only for the writes.
@@ -269,7 +305,7 @@ def plan_import(records):
         return ImportPlan(report, [], generation)
     slugs = set(known) | {record.slug for record in records if record.slug}
     current = load_records([known[r.slug] for r in records if r.slug in known])
-    changes = []
+    changes, stale = [], []
     for record in records:
         concept_id = known.get(record.slug)
         before = current.get(concept_id)
@@ -284,6 +320,8 @@ def plan_import(records):
         if before is not None and after == before:
             report.unchanged += 1
             continue
+        if _made_before(record, before):
+            stale.append((record, concept_id))
         given = record.given_fields()
         old = before.fields() if before else dict.fromkeys(after.fields(), "")
         new = after.fields()
@@ -299,7 +337,41 @@ def plan_import(records):
         report.new = report.updated = report.unchanged = 0
         report.rows = []
         changes = []
+    elif stale:
+        report.stale = _stale_rows(stale, current)
     return ImportPlan(report, changes, generation)
+
+
+# A spreadsheet that shows the version column as a date drops its microseconds.
+TRUNCATED_VERSION_TOLERANCE = timedelta(seconds=1)
+
+
+def _made_before(record, current):
+    """Whether a row comes from an export older than the concept's last change."""
+    if current is None or record.updated_at is None or current.updated_at is None:
+        return False
+    tolerance = timedelta(0) if record.updated_at.microsecond else TRUNCATED_VERSION_TOLERANCE
+    return current.updated_at > record.updated_at + tolerance
+
+
+def _stale_rows(stale, current):
+    """StaleRow of each (record, concept id), with who changed the concept last. One query."""
+    last_change = {}
+    for concept_id, user in (
+        Concept.history.filter(id__in=[concept_id for _record, concept_id in stale])
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_user__username")
+    ):
+        last_change[concept_id] = user or ""
+    return [
+        StaleRow(
+            record.where,
+            record.slug,
+            last_change.get(concept_id, ""),
+            current[concept_id].updated_at,
+        )
+        for record, concept_id in stale
+    ]
 
 
 def _with_slug(record):

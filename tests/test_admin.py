@@ -367,3 +367,48 @@ def test_the_preview_shows_a_replaced_word_struck_through_then_its_replacement()
     assert str(diff("draft", "published")) == "<del>draft</del> <ins>published</ins>"
     assert str(diff("Vente <b>", "Vente <i>")) == "Vente <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins>"
     assert str(diff("", "Nouveau")) == "<ins>Nouveau</ins>"
+
+
+@pytest.mark.django_db
+def test_the_format_is_recognised_from_the_file(editor_client, seed):
+    page = editor_client.get(IMPORT).content.decode()
+    assert "Reconnu d’après le fichier" in page
+    for name, data in (
+        ("sans-extension", b"slug;term_en\r\nhybride;Hybrid\r\n"),
+        ("glossaire.csv", (DATA / "libreoffice" / "export-resaved-by-calc.xlsx").read_bytes()),
+    ):
+        upload = SimpleUploadedFile(name, data)
+        body = editor_client.post(IMPORT, {"format": "", "import_file": upload}).content.decode()
+        assert "modifié(s)" in body and "Traceback" not in body, name
+
+
+@pytest.mark.django_db
+def test_an_unknown_column_is_a_sentence_never_a_traceback(editor_client, seed):
+    upload = SimpleUploadedFile("x.csv", b"slug,term_fr,couleur\na,A,rouge\n")
+    body = editor_client.post(IMPORT, {"format": "", "import_file": upload}).content.decode()
+    assert "Colonne(s) inconnue(s) : &#x27;couleur&#x27;" in body
+    assert "Traceback" not in body and "File &quot;" not in body and ".py" not in body
+
+
+@pytest.mark.django_db
+def test_an_old_export_needs_an_explicit_confirmation(editor_client, seed, upload_folder):
+    from terms.interchange.service import export_file
+    from terms.writer import import_file
+
+    old_export = export_file("csv")
+    assert import_file(b"slug,definition_en\nhybride,Changed since.\n", file_name="x.csv").ok
+    body = post_import(editor_client, "ancien.csv", old_export, "csv").content.decode()
+    assert "1 ligne vient d’une version plus ancienne de son concept" in body
+    assert "Ligne 16 (hybride) a été modifiée depuis l’export de ce fichier" in body
+    fields = confirm_fields(body)
+    response = editor_client.post("/admin/terms/concept/process_import/", fields)
+    assert response.status_code == 200
+    assert "Rien n’a été importé : confirmez" in response.content.decode()
+    english = Concept.objects.get(slug="hybride").texts_by_language()["en"]
+    assert english.definition == "Changed since."
+    response = editor_client.post(
+        "/admin/terms/concept/process_import/", {**fields, "overwrite_newer": "on"}
+    )
+    assert response.status_code == 302
+    assert "en" not in Concept.objects.get(slug="hybride").texts_by_language()
+    assert stored(upload_folder) == []

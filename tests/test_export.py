@@ -16,7 +16,7 @@ COLUMNS = [
     "slug", "status",
     "term_fr", "acronyms_fr", "variants_fr", "definition_fr",
     "term_en", "acronyms_en", "variants_en", "definition_en",
-    "see_also",
+    "see_also", "updated_at",
 ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from terms import derived, writer
+from terms.interchange.spreadsheet import export_columns
 from terms.models import Concept, GlossaryState, ImportLock, IndexEntry, Status
 from terms.records import Content, field_names, load_records
 from terms.writer import import_file, set_status
@@ -139,7 +140,7 @@ def admin_export(client, file_format, *, include_drafts=False, query=""):
     form = {
         "format": str(formats.index(file_format)),
         "resource": "0",
-        **{f"conceptresource_{name}": "on" for name in field_names()},
+        **{f"conceptresource_{name}": "on" for name in export_columns()},
     }
     if include_drafts:
         form["include_drafts"] = "on"

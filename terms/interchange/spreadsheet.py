@@ -2,7 +2,9 @@
 
 Columns, in the SPEC's order: `slug`, `status`, then per content language
 `term_L`, `acronyms_L`, `variants_L`, `definition_L`, and last `see_also`
-(`terms.records.field_names`). Several values in a cell are separated by ` | `.
+(`terms.records.field_names`), and exports end with `updated_at`, the version of the
+concept the row was made from, so that an import can tell the concepts changed since.
+Several values in a cell are separated by ` | `.
 
 How a row reads:
 - a column absent from the file says nothing (the record leaves that field
@@ -15,7 +17,10 @@ The bytes themselves are read and written by `terms.interchange.formats`, which
 knows the dialects of real spreadsheet files and keeps cells formula-safe.
 """
 
+from datetime import UTC
+
 import tablib
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from terms import text
@@ -24,6 +29,9 @@ from terms.interchange.formats import read_dataset, write_dataset
 from terms.languages import content_languages, default_language
 from terms.models import Status
 from terms.records import LIST_PARTS, PARTS, ConceptRecord, Content, field_names
+
+# The last column of an export: the version (last update) each row was made from.
+VERSION_COLUMN = "updated_at"
 
 STATUS_WORDS = {
     "published": Status.PUBLISHED,
@@ -57,9 +65,14 @@ def read(data, file_format):
     ]
 
 
+def export_columns():
+    """The columns of an export: the record's fields, then its version."""
+    return [*field_names(), VERSION_COLUMN]
+
+
 def _checked_headers(raw_headers):
     headers = [cell_text(h).strip().lstrip("\ufeff").strip().lower() for h in raw_headers]
-    known = field_names()
+    known = export_columns()
     if not any(headers):
         raise UnreadableFile(_("The file has no header row: its first row must name the columns."))
     unknown = [h for h in headers if h not in known]
@@ -117,6 +130,19 @@ def _record(row, *, where):
                     for part, column in columns.items()
                 }
             )
+    updated_at = None
+    if given(VERSION_COLUMN) and cell_text(row[VERSION_COLUMN]).strip():
+        updated_at = _version(cell_text(row[VERSION_COLUMN]).strip())
+        if updated_at is None:
+            problems.append(
+                (
+                    VERSION_COLUMN,
+                    _(
+                        "Unreadable date {value}: leave the column as the export wrote it, or "
+                        "remove it."
+                    ).format(value=repr(cell_text(row[VERSION_COLUMN]).strip()[:40])),
+                )
+            )
     return ConceptRecord(
         slug=cell_text(row.get("slug")).strip(),
         status=status,
@@ -124,9 +150,22 @@ def _record(row, *, where):
         see_also=tuple(text.split_values(cell_text(row["see_also"])))
         if given("see_also")
         else None,
+        updated_at=updated_at,
         where=where,
         problems=tuple(problems),
     )
+
+
+def _version(value):
+    """The version a row was made from. A spreadsheet that took the cell for a date may have
+    dropped its time zone (then UTC, as exported) and its microseconds."""
+    try:
+        moment = parse_datetime(value.replace(" ", "T", 1))
+    except ValueError:
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def _cell_value(part, value):
@@ -139,10 +178,12 @@ def _cell_value(part, value):
 
 
 def write(records, file_format, *, columns=None):
-    """The records as a CSV, XLSX or JSON file (bytes), in `columns` (default: all)."""
-    columns = columns or field_names()
+    """The records as a CSV, XLSX or JSON file (bytes), in `columns` (default: all, then
+    the version column)."""
+    columns = columns or export_columns()
     dataset = tablib.Dataset(headers=columns)
     for record in records:
         values = record.fields()
+        values[VERSION_COLUMN] = record.updated_at.isoformat() if record.updated_at else ""
         dataset.append([values[column] for column in columns])
     return write_dataset(dataset, file_format)

@@ -21,6 +21,14 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Show what would change, write nothing."
         )
         parser.add_argument(
+            "--overwrite-newer",
+            action="store_true",
+            help=(
+                "Import rows made from an older version of their concept (an old export) "
+                "all the same, replacing the changes made since."
+            ),
+        )
+        parser.add_argument(
             "--format",
             choices=IMPORT_FORMATS,
             help="The file's format, when its extension does not say it.",
@@ -38,7 +46,12 @@ class Command(BaseCommand):
             file_name=path.name,
             file_format=options["format"],
             dry_run=options["dry_run"],
+            overwrite_newer=options["overwrite_newer"],
         )
+        for row in report.stale if report.ok else ():
+            self.stderr.write(f"  {row.sentence()}")
+        if report.stale and not report.ok:
+            self.stderr.write("  Run again with --overwrite-newer to replace those changes.")
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(f"  {problem}")
