@@ -4,9 +4,11 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from terms import api
 from terms import index as glossary_index
 from terms import search as glossary_search
 from terms.access import may_see_drafts
@@ -24,6 +26,19 @@ def root_redirect(request):
     response = redirect(f"/{language}/")
     response["Vary"] = "Accept-Language, Cookie"
     return response
+
+
+def page_not_found(request, exception):
+    """API clients read JSON, even for an address that does not exist."""
+    if api.is_api_request(request):
+        return api.not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if api.is_api_request(request):
+        return api.server_error(request)
+    return defaults.server_error(request)
 
 
 @never_cache
