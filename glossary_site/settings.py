@@ -72,8 +72,9 @@ CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 GLOSSARY_REQUIRE_LOGIN = envbool("GLOSSARY_REQUIRE_LOGIN", False)
 GLOSSARY_TITLE = os.environ.get("GLOSSARY_TITLE", "Glossaire des ventes")
-# Where readers reach the site: the base of the stable concept IRIs in SKOS
-# exports made from the command line (downloads from the site use the request).
+# Where readers reach the site: the base of the stable concept IRIs in every SKOS
+# description (downloads, admin, command line, term pages), never taken from a request.
+# `check --deploy` warns while it is this local default (terms/checks.py).
 GLOSSARY_BASE_URL = os.environ.get("GLOSSARY_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
