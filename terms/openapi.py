@@ -155,15 +155,19 @@ class Parameter:
     schema: dict
     rule: str = _("%(parameter)s has a value this request cannot take.")
     location: str = "query"
+    example: object = None
 
     def describe(self):
-        return {
+        description = {
             "name": self.name,
             "in": self.location,
             "required": self.location == "path",
             "description": self.description,
             "schema": self.schema,
         }
+        if self.example is not None:
+            description["example"] = self.example
+        return description
 
     @property
     def default(self):
@@ -281,6 +285,7 @@ UPDATED_SINCE = Parameter(
         "%(parameter)s must be a date and time with its time zone, such as "
         "2026-01-31T09:30:00Z or 2026-01-31T10:30:00+01:00 (RFC 3339)."
     ),
+    example="2026-01-31T09:30:00Z",
 )
 PAGE = Parameter(
     "page",
@@ -298,6 +303,7 @@ QUERY = Parameter(
     "q",
     "The query; only its first 200 characters are searched.",
     {"type": "string", "default": ""},
+    example="onbording",
 )
 LIMIT = Parameter(
     "limit",
@@ -311,6 +317,9 @@ SLUG = Parameter(
     {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH},
     _("No published concept has this slug."),
     location="path",
+    # A concept of the seed glossary: Schemathesis tries it, so a found concept is checked
+    # too, not only the 404s of generated slugs.
+    example="chargee-de-compte",
 )
 
 
