@@ -77,9 +77,9 @@ def test_a_concept_alone_keeps_its_see_also_links_to_published_concepts(seed):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("browser", list(BROWSERS))
-def test_browsers_get_the_page(seed, browser):
-    response = fetch("/fr/terms/chargee-de-compte/", BROWSERS[browser])
+@pytest.mark.parametrize("agent", list(BROWSERS))  # not `browser`: Playwright's fixture
+def test_browsers_get_the_page(seed, agent):
+    response = fetch("/fr/terms/chargee-de-compte/", BROWSERS[agent])
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert "Accept" in response["Vary"]
