@@ -55,6 +55,7 @@ check: install-test
 	DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 		DJANGO_SECURE_HSTS_SECONDS=31536000 DJANGO_SECURE_SSL_REDIRECT=1 \
 		DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS=1 DJANGO_SECURE_HSTS_PRELOAD=1 \
+		GLOSSARY_BASE_URL=https://glossary.example.com \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install-test

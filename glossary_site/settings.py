@@ -71,9 +71,19 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 GLOSSARY_REQUIRE_LOGIN = envbool("GLOSSARY_REQUIRE_LOGIN", False)
+# The title in the default language (TBX files, the SKOS scheme's dct:title) and in each
+# content language (the SKOS scheme's labels). The English default is the seed's title,
+# so it is dropped with the French one: a renamed glossary has no stale English name.
 GLOSSARY_TITLE = os.environ.get("GLOSSARY_TITLE", "Glossaire des ventes")
-# Where readers reach the site: the base of the stable concept IRIs in SKOS
-# exports made from the command line (downloads from the site use the request).
+GLOSSARY_TITLES = {
+    "fr": GLOSSARY_TITLE,
+    "en": os.environ.get(
+        "GLOSSARY_TITLE_EN", "" if "GLOSSARY_TITLE" in os.environ else "Sales glossary"
+    ),
+}
+# Where readers reach the site: the base of the stable concept IRIs in every SKOS
+# description (downloads, admin, command line, term pages), never taken from a request.
+# `check --deploy` warns while it is this local default (terms/checks.py).
 GLOSSARY_BASE_URL = os.environ.get("GLOSSARY_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [

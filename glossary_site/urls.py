@@ -13,7 +13,7 @@ urlpatterns = [
     path("api/search/", api.search, name="api-search"),
     path("api/concepts/", api.concepts, name="api-concepts"),
     path("api/concepts/<str:slug>/", api.concept_detail, name="api-concept"),
-    path("api/openapi.json", api.openapi, name="api-openapi"),
+    path("api/openapi.json", api.openapi_description, name="api-openapi"),
     path("exports/glossary.<str:extension>", views.download, name="download"),
 ]
 
@@ -23,3 +23,7 @@ urlpatterns += i18n_patterns(
     path("sign-out/", accounts.sign_out, name="sign-out"),
     prefix_default_language=True,
 )
+
+# Errors raised outside a view's own handling: JSON under /api/, the reader's pages elsewhere.
+handler404 = "terms.views.page_not_found"
+handler500 = "terms.views.server_error"

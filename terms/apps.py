@@ -6,3 +6,6 @@ class TermsConfig(AppConfig):
     name = "terms"
     verbose_name = _("Glossary")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from terms import checks  # noqa: F401  (registers the system checks)

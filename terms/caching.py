@@ -24,14 +24,25 @@ CACHE_SECONDS = 24 * 3600
 MAX_CACHED_BYTES = 256 * 1024
 
 
-def cache_reader_page(view):
+def cache_reader_page(view=None, *, variant=None):
+    """Decorates a reader view: `@cache_reader_page`, or `@cache_reader_page(variant=f)`
+    for a view whose one URL has several representations (a term page as HTML, Turtle
+    or JSON-LD): `f(request)` names the one the view will answer with, and that name is
+    part of the key, so a representation is never served to a request for another."""
+    if view is None:
+        return functools.partial(cache_reader_page, variant=variant)
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or may_see_drafts(request.user):
             return view(request, *args, **kwargs)
         audience = "signed-in" if request.user.is_authenticated else "anonymous"
+        representation = variant(request) if variant else "page"
         path = request.get_full_path().encode()
-        key = f"page:{GlossaryState.current()}:{audience}:{hashlib.sha1(path).hexdigest()}"
+        key = (
+            f"page:{GlossaryState.current()}:{audience}:{representation}:"
+            f"{hashlib.sha1(path).hexdigest()}"
+        )
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

@@ -5,7 +5,7 @@ from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from terms import throttle
+from terms import api, throttle
 from terms.accounts import is_sign_in
 
 # Reachable without signing in even in intranet mode (besides the readers' sign-in): the
@@ -15,7 +15,8 @@ OPEN_PREFIXES = ("/admin/", "/healthz", "/static/")
 
 class RequireLoginMiddleware:
     """With GLOSSARY_REQUIRE_LOGIN on, readers must be signed in: the others are sent to
-    the readers' sign-in in their language, with the page they asked for as `next`."""
+    the readers' sign-in in their language, with the page they asked for as `next`.
+    API clients are scripts, which cannot fill in a sign-in form: they get a JSON 403."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,6 +28,8 @@ class RequireLoginMiddleware:
             and not request.path.startswith(OPEN_PREFIXES)
             and not is_sign_in(request)
         ):
+            if api.is_api_request(request):
+                return api.sign_in_required(request)
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

@@ -1,18 +1,23 @@
 """Reader pages: thin views over named querysets; every one starts from `published()`."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from terms import api
 from terms import index as glossary_index
 from terms import search as glossary_search
 from terms.access import may_see_drafts
 from terms.caching import cache_reader_page
+from terms.interchange import skos
 from terms.interchange.formats import CONTENT_TYPES
-from terms.interchange.service import export_file
+from terms.interchange.service import export_file, export_records
 from terms.models import Concept, content_languages
 
 
@@ -24,6 +29,19 @@ def root_redirect(request):
     response = redirect(f"/{language}/")
     response["Vary"] = "Accept-Language, Cookie"
     return response
+
+
+def page_not_found(request, exception):
+    """API clients read JSON, even for an address that does not exist."""
+    if api.is_api_request(request):
+        return api.not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if api.is_api_request(request):
+        return api.server_error(request)
+    return defaults.server_error(request)
 
 
 @never_cache
@@ -54,15 +72,51 @@ def letter(request, letter):
     return render(request, "terms/letter.html", {"page": page, "letters": page.letters})
 
 
+# A term page's URL is its concept's IRI in SKOS, so linked-data clients may ask it for
+# RDF. HTML comes first: it wins a tie, and browsers, which also send */*, get the page.
+TERM_PAGE_TYPES = {
+    "text/html": None,
+    "text/turtle": skos.TURTLE,
+    "application/ld+json": skos.JSON_LD,
+}
+
+
+def term_representation(request):
+    """The media type a term page answers with, negotiated from Accept (q-values
+    included); HTML when the client accepts none of ours."""
+    return request.get_preferred_type(list(TERM_PAGE_TYPES)) or "text/html"
+
+
 @require_safe
-@cache_reader_page
+@cache_reader_page(variant=term_representation)
 def detail(request, slug):
     language = request.LANGUAGE_CODE
     editor = may_see_drafts(request.user)
     concepts = Concept.objects.all() if editor else Concept.objects.published()
-    concept = get_object_or_404(concepts.with_texts(), slug=slug)
-    page = glossary_index.term_page(concept, language, include_drafts=editor)
-    return render(request, "terms/detail.html", {"page": page, "concept": concept})
+    media_type = term_representation(request)
+    if TERM_PAGE_TYPES[media_type]:
+        response = _concept_rdf(get_object_or_404(concepts, slug=slug), media_type)
+    else:
+        concept = get_object_or_404(concepts.with_texts(), slug=slug)
+        page = glossary_index.term_page(concept, language, include_drafts=editor)
+        response = render(request, "terms/detail.html", {"page": page, "concept": concept})
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _concept_rdf(concept, media_type):
+    """One concept as SKOS: the same graph as the downloads', with its see-also links
+    to published concepts and the time of its last change."""
+    data = skos.write_skos(
+        export_records(Concept.objects.filter(pk=concept.pk)),
+        base_url=settings.GLOSSARY_BASE_URL,
+        title=settings.GLOSSARY_TITLE,
+        linkable=concept.see_also.published().values_list("slug", flat=True),
+        modified={concept.slug: concept.updated_at},
+        rdf=TERM_PAGE_TYPES[media_type],
+    )
+    content_type = f"{media_type}; charset=utf-8" if media_type == "text/turtle" else media_type
+    return HttpResponse(data, content_type=content_type)
 
 
 @require_safe

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from terms.models import Concept, Status
+from terms.openapi import openapi_document
 from tests.conftest import make_concept
 
 
@@ -23,7 +24,8 @@ def get_json(client, url, **params):
 
 
 def validate(data, schema_name):
-    document = json.loads(Client().get("/api/openapi.json").content)
+    # Not the served copy, which intranet mode keeps from anonymous clients.
+    document = json.loads(json.dumps(openapi_document()))
     schema = {"$ref": f"#/components/schemas/{schema_name}", **document}
     jsonschema.validate(data, schema)
 
@@ -106,3 +108,194 @@ def test_api_query_count_is_flat(api, django_assert_max_num_queries):
 def test_cors_is_off_by_default(api, db):
     response = api.get("/api/concepts/", HTTP_ORIGIN="https://elsewhere.example")
     assert "Access-Control-Allow-Origin" not in response
+
+
+def error_of(response, status):
+    """The JSON error of a response, after checking it is one as described."""
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    validate(data, "Error")
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("page=null&page=null", "page"),  # once a 500
+        ("page=1&page=2", "page"),
+        ("lang=de", "lang"),  # once served in French
+        ("lang=", "lang"),
+        ("page_size=501", "page_size"),  # once 200
+        ("page_size=0", "page_size"),
+        ("page=0", "page"),  # once a 404
+        ("page=-1", "page"),
+        ("page=1.5", "page"),
+        ("page=%EF%BC%91", "page"),  # a full-width digit, which int() would take
+        ("updated_since=2026-01-01", "updated_since"),  # once 200
+        ("updated_since=2026-01-01T00:00:00", "updated_since"),  # no time zone
+        ("updated_since=2026-02-30T00:00:00Z", "updated_since"),
+        ("letter=AB", "letter"),
+        ("letter=", "letter"),
+        ("language=en", "language"),  # not a parameter: never silently ignored
+    ],
+)
+def test_an_invalid_concept_list_parameter_is_a_400_naming_it(api, query, parameter):
+    data = error_of(api.get(f"/api/concepts/?{query}"), 400)
+    assert (data["code"], data["parameter"]) == ("invalid_parameter", parameter)
+    assert parameter in data["error"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("limit=0", "limit"), ("limit=abc", "limit"), ("limit=21", "limit"), ("q=a&q=b", "q")],
+)
+def test_an_invalid_search_parameter_is_a_400_naming_it(api, query, parameter):
+    data = error_of(api.get(f"/api/search/?{query}"), 400)
+    assert (data["code"], data["parameter"]) == ("invalid_parameter", parameter)
+
+
+@pytest.mark.django_db
+def test_the_bounds_themselves_are_accepted(api, seed):
+    assert api.get("/api/concepts/", {"page_size": 500, "page": 1}).status_code == 200
+    assert api.get("/api/concepts/", {"page_size": 1, "page": 39}).status_code == 200
+    for limit in (1, 20):
+        assert api.get("/api/search/", {"q": "vente", "limit": limit}).status_code == 200
+    _, data = get_json(api, "/api/concepts/", lang="en", letter="0-9")
+    assert data["count"] == 0
+
+
+@pytest.mark.django_db
+def test_the_error_says_what_the_rule_is(api):
+    message = error_of(api.get("/api/concepts/?lang=de", HTTP_ACCEPT_LANGUAGE="en"), 400)["error"]
+    assert message == "lang must be one of the glossary’s languages: fr, en."
+    message = error_of(api.get("/api/search/?limit=abc", HTTP_ACCEPT_LANGUAGE="en"), 400)["error"]
+    assert message == "limit must be a whole number from 1 to 20."
+
+
+@pytest.mark.django_db
+def test_errors_speak_the_clients_language_french_by_default(api):
+    message = error_of(api.get("/api/search/?limit=0"), 400)["error"]
+    assert message == "limit doit être un nombre entier de 1 à 20."
+    english = error_of(api.get("/api/search/?limit=0", HTTP_ACCEPT_LANGUAGE="en"), 400)
+    assert english["error"] == "limit must be a whole number from 1 to 20."
+
+
+@pytest.mark.django_db
+def test_updated_since_takes_an_rfc_3339_date_time_with_its_time_zone(api, seed):
+    for value in ("2000-01-01T00:00:00Z", "2000-01-01t00:00:00.5z", "2000-01-01T01:00:00+01:00"):
+        _, data = get_json(api, "/api/concepts/", updated_since=value)
+        assert data["count"] == 39, value
+    tomorrow = timezone.now() + timezone.timedelta(days=1)
+    _, data = get_json(api, "/api/concepts/", updated_since=tomorrow.isoformat())
+    assert data["count"] == 0
+    # Still RFC 3339, though Python cannot hold them: the earliest and latest instants.
+    _, data = get_json(api, "/api/concepts/", updated_since="0001-01-01T00:00:00+23:59")
+    assert data["count"] == 39
+    _, data = get_json(api, "/api/concepts/", updated_since="9999-12-31T23:59:60-23:59")
+    assert data["count"] == 0
+
+
+@pytest.mark.django_db
+def test_an_unencoded_plus_in_updated_since_gets_a_hint(api):
+    # What `?updated_since=2026-01-01T10:00:00+01:00` typed as is becomes on the server.
+    response = api.get("/api/concepts/?updated_since=2026-01-01T10:00:00+01:00")
+    data = error_of(response, 400)
+    assert data["parameter"] == "updated_since" and "%2B" in data["error"]
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_last_is_a_json_404_naming_page(api, seed):
+    data = error_of(api.get("/api/concepts/", {"page": 5, "page_size": 10}), 404)
+    assert (data["code"], data["parameter"]) == ("not_found", "page")
+    error_of(api.get("/api/concepts/", {"page": "9" * 40}), 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/concepts/nope/",
+        "/api/concepts/not%20a%20slug/",
+        "/api/concepts/nul%00/",
+        "/api/nope/",
+        "/api/",
+        "/api/concepts/hybride/extra/",
+    ],
+)
+def test_everything_unknown_under_api_is_a_json_404(api, seed, url):
+    assert error_of(api.get(url), 404)["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_draft_is_a_json_404(api, draft_concept):
+    assert error_of(api.get("/api/concepts/brouillon/"), 404)["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+@pytest.mark.parametrize("url", ["/api/concepts/", "/api/concepts/hybride/", "/api/search/"])
+def test_other_methods_are_a_json_405_listing_get_and_head(seed, method, url):
+    # No CSRF token, as a script would send: a 405 all the same, never a CSRF 403 page.
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(url)
+    assert error_of(response, 405)["code"] == "method_not_allowed"
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.django_db
+def test_head_is_answered_like_get(api, seed):
+    response = api.head("/api/concepts/hybride/")
+    assert response.status_code == 200 and response["ETag"]
+
+
+@pytest.mark.django_db
+def test_an_invalid_request_is_never_a_304_and_an_error_has_no_etag(api, seed):
+    etag = api.get("/api/concepts/")["ETag"]
+    response = api.get("/api/concepts/?page=0", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 400 and "ETag" not in response
+    response = api.get("/api/concepts/?page=9", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 404
+    assert "ETag" not in response and "Last-Modified" not in response
+
+
+@pytest.mark.django_db
+def test_a_fault_of_ours_is_a_json_500(seed, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("terms.api.glossary_search.search", broken)
+    response = Client(raise_request_exception=False).get("/api/search/?q=vente")
+    assert error_of(response, 500)["code"] == "server_error"
+
+
+@pytest.mark.django_db
+def test_intranet_mode_gives_scripts_a_json_403_not_a_sign_in_page(settings, seed, employee):
+    settings.GLOSSARY_REQUIRE_LOGIN = True
+    client = Client()
+    for url in ("/api/concepts/", "/api/concepts/hybride/", "/api/nope/", "/api/openapi.json"):
+        assert error_of(client.get(url), 403)["code"] == "sign_in_required", url
+    client.force_login(employee)
+    assert client.get("/api/concepts/hybride/").status_code == 200
+    document = json.loads(client.get("/api/openapi.json").content)
+    assert document["security"] == [{"session": []}]
+
+
+@pytest.mark.django_db
+def test_the_description_names_every_bound_the_api_enforces(api):
+    document = json.loads(api.get("/api/openapi.json").content)
+    parameters = {
+        (path, parameter["name"]): parameter["schema"]
+        for path, item in document["paths"].items()
+        for parameter in item["get"]["parameters"]
+    }
+    assert parameters["/api/concepts/", "page"] == {"type": "integer", "minimum": 1, "default": 1}
+    assert parameters["/api/concepts/", "page_size"]["maximum"] == 500
+    assert parameters["/api/search/", "limit"] | {"default": 8} == {
+        "type": "integer", "minimum": 1, "maximum": 20, "default": 8,
+    }  # fmt: skip
+    assert parameters["/api/search/", "lang"]["enum"] == ["fr", "en"]
+    assert parameters["/api/concepts/", "updated_since"]["format"] == "date-time"
+    assert "security" not in document  # intranet mode is off

@@ -1,9 +1,11 @@
 """SKOS: the glossary as a Turtle concept scheme that RDF tools read back whole."""
 
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, SKOS
 
 from terms.interchange.service import export_records
@@ -139,3 +141,49 @@ def test_concept_iris_are_the_public_term_pages():
     assert concept_iri(BASE + "/", "fr", "taux-d-attrition") == URIRef(
         f"{BASE}/fr/terms/taux-d-attrition/"
     )
+
+
+@pytest.mark.django_db
+def test_the_scheme_is_labelled_in_each_language(seed_graph):
+    scheme = URIRef(f"{BASE}/")
+    assert set(seed_graph.objects(scheme, SKOS.prefLabel)) == {
+        Literal("Glossaire des ventes", lang="fr"),
+        Literal("Sales glossary", lang="en"),
+    }
+
+
+def test_a_language_without_a_title_gets_no_label(settings):
+    settings.GLOSSARY_TITLES = {"fr": "Glossaire RH", "en": ""}
+    turtle = write_skos(records_of({"slug": "a", "term_fr": "A"}), base_url=BASE, title="RH")
+    graph = Graph().parse(data=turtle, format="turtle")
+    # The title given wins for the default language: it is the one the caller knows.
+    assert set(graph.objects(URIRef(f"{BASE}/"), SKOS.prefLabel)) == {Literal("RH", lang="fr")}
+
+
+def test_json_ld_holds_the_same_graph_as_turtle():
+    records = records_of(
+        {"slug": "a", "term_fr": "À « b »", "term_en": "A", "see_also": "b"},
+        {"slug": "b", "term_fr": "B", "definition_fr": "Ligne 1\n\nLigne 2"},
+    )
+    turtle, json_ld = (
+        write_skos(records, base_url=BASE, title="T", labels={"fr": "T"}, rdf=rdf)
+        for rdf in ("turtle", "json-ld")
+    )
+    assert isomorphic(
+        Graph().parse(data=turtle, format="turtle"), Graph().parse(data=json_ld, format="json-ld")
+    )
+
+
+def test_one_concept_alone_links_to_the_concepts_named_linkable():
+    turtle = write_skos(
+        records_of({"slug": "a", "term_fr": "A", "see_also": "b | draft"}),
+        base_url=BASE,
+        linkable=["b"],
+        modified={"a": datetime(2026, 1, 31, 9, 30, tzinfo=UTC)},
+    )
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert set(graph.objects(concept("a"), SKOS.related)) == {concept("b")}
+    assert graph.value(concept("a"), DCTERMS.modified).toPython() == datetime(
+        2026, 1, 31, 9, 30, tzinfo=UTC
+    )
+    assert (concept("b"), RDF.type, SKOS.Concept) not in graph  # named, not described

@@ -13,26 +13,48 @@ describes it. Per language: the term is the `skos:prefLabel`, acronyms and
 variants are `skos:altLabel`s, the definition is `skos:definition`; see-also
 links are `skos:related`, and the slug is the `skos:notation`. SKOS has no
 publication status, so draft or published is not written.
+
+The scheme is labelled in each content language (`skos:prefLabel`, from
+GLOSSARY_TITLES) and titled (`dct:title`), so a SKOS browser names it. The same
+graph serialises as Turtle (the downloads) or JSON-LD (a term page asked for it).
 """
 
 from urllib.parse import quote
 
-from rdflib import RDF, Graph, Literal, URIRef
+from django.conf import settings
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from terms.languages import content_languages
 
+# rdflib's names for the serialisations offered.
+TURTLE = "turtle"
+JSON_LD = "json-ld"
+# Prefixes rather than full IRIs in JSON-LD keys, as in the Turtle.
+JSON_LD_CONTEXT = {"skos": str(SKOS), "dct": str(DCTERMS), "xsd": str(XSD)}
 
-def write_skos(records, *, base_url, title="Glossary"):
-    """The records as a SKOS concept scheme, in Turtle (UTF-8 bytes).
+
+def write_skos(
+    records, *, base_url, title="Glossary", labels=None, linkable=(), modified=None, rdf=TURTLE
+):
+    """The records as a SKOS concept scheme, in Turtle or JSON-LD (UTF-8 bytes).
 
     `base_url` is the site's root URL (`https://glossary.example.com`); the
-    scheme's IRI is `{base_url}/`.
+    scheme's IRI is `{base_url}/`. `labels` are the scheme's titles by language
+    (default GLOSSARY_TITLES, with `title` for the default language). `linkable`
+    names concepts of the scheme outside `records` that `skos:related` may point to
+    (one concept described alone keeps its links); `modified` maps slugs to the time
+    of their last change (`dct:modified`).
     """
     languages = content_languages()
     base_url = base_url.rstrip("/")
     records = list(records)
-    iris = {record.slug: concept_iri(base_url, languages[0], record.slug) for record in records}
+    iris = {
+        slug: concept_iri(base_url, languages[0], slug)
+        for slug in [*linkable, *(record.slug for record in records)]
+    }
+    if labels is None:
+        labels = {**settings.GLOSSARY_TITLES, languages[0]: title}
 
     graph = Graph()
     graph.bind("skos", SKOS)
@@ -40,9 +62,24 @@ def write_skos(records, *, base_url, title="Glossary"):
     scheme = URIRef(f"{base_url}/")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, DCTERMS.title, Literal(title)))
+    for language in languages:
+        if labels.get(language):
+            graph.add((scheme, SKOS.prefLabel, Literal(labels[language], lang=language)))
     for record in records:
         _add_concept(graph, scheme, record, languages, iris)
-    return graph.serialize(format="turtle", encoding="utf-8")
+        if modified and record.slug in modified:
+            graph.add(
+                (
+                    iris[record.slug],
+                    DCTERMS.modified,
+                    Literal(modified[record.slug], datatype=XSD.dateTime),
+                )
+            )
+    if rdf == JSON_LD:
+        return graph.serialize(
+            format=JSON_LD, context=JSON_LD_CONTEXT, auto_compact=True, encoding="utf-8"
+        )
+    return graph.serialize(format=TURTLE, encoding="utf-8")
 
 
 def concept_iri(base_url, language, slug):
@@ -70,6 +107,7 @@ def _add_concept(graph, scheme, record, languages, iris):
         if content.definition:
             graph.add((concept, SKOS.definition, Literal(content.definition, lang=language)))
     for target in record.see_also:
-        # Only concepts of this scheme: a partial export links to nothing outside it.
+        # Only concepts of this scheme (the records and `linkable`): a partial export
+        # links to nothing outside it, nor to a draft the reader may not see.
         if target in iris and target != record.slug:
             graph.add((concept, SKOS.related, iris[target]))
