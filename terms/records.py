@@ -80,6 +80,12 @@ class ConceptRecord:
     updated_at: datetime | None = field(default=None, compare=False)
     where: str = field(default="", compare=False)
     problems: tuple = field(default=(), compare=False)
+    # Read from another tool's file: its slug is only a suggestion (the writer makes it
+    # unique, or matches the concept by its terms), and it adds links, never removes one.
+    foreign: bool = field(default=False, compare=False)
+    # Links it names are added to the concept's; none is removed (a TBX file speaks only
+    # for links among its own entries, and a public export leaves drafts out).
+    adds_links: bool = field(default=False, compare=False)
 
     def content(self, language):
         return self.contents.get(language, EMPTY)
@@ -96,7 +102,13 @@ class ConceptRecord:
                 )
                 for language in content_languages()
             },
-            see_also=current.see_also if self.see_also is None else self.see_also,
+            see_also=(
+                current.see_also
+                if self.see_also is None
+                else tuple({*current.see_also, *self.see_also})
+                if self.adds_links
+                else self.see_also
+            ),
         )
 
     def cleaned(self):
@@ -107,7 +119,7 @@ class ConceptRecord:
             contents={
                 language: self.content(language).cleaned() for language in content_languages()
             },
-            see_also=tuple(dict.fromkeys(s.strip() for s in self.see_also if s.strip())),
+            see_also=tuple(sorted({s.strip() for s in self.see_also if s.strip()})),
         )
 
     @classmethod
@@ -168,6 +180,32 @@ class ConceptRecord:
         if self.see_also is not None:
             given.append("see_also")
         return given
+
+
+@dataclass
+class LeftOut:
+    """Something a file held that the glossary does not keep, for the import's report: what
+    it is, how many, and where the first ones were."""
+
+    what: str
+    count: int = 0
+    examples: list = field(default_factory=list)
+
+    EXAMPLES = 3
+
+    def add(self, where):
+        self.count += 1
+        if len(self.examples) < self.EXAMPLES and where not in self.examples:
+            self.examples.append(where)
+
+
+class Reading(list):
+    """The records a file holds, in file order, and what its reader left out (`left_out`:
+    [LeftOut])."""
+
+    def __init__(self, records=(), left_out=()):
+        super().__init__(records)
+        self.left_out = list(left_out)
 
 
 def field_names():

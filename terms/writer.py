@@ -137,6 +137,8 @@ class ImportReport:
     problems: list = field(default_factory=list)
     rows: list = field(default_factory=list)  # [RowPreview] of new and changed concepts
     stale: list = field(default_factory=list)  # [StaleRow]: changed since the file's export
+    matches: list = field(default_factory=list)  # [Match]: foreign entries naming a concept
+    left_out: list = field(default_factory=list)  # [LeftOut]: what the file held, not kept
 
     @property
     def ok(self):
@@ -161,7 +163,14 @@ class ImportReport:
 
 
 def import_file(
-    data, *, file_name="", file_format=None, dry_run=False, user=None, overwrite_newer=False
+    data,
+    *,
+    file_name="",
+    file_format=None,
+    dry_run=False,
+    user=None,
+    overwrite_newer=False,
+    merge=(),
 ):
     """Import the bytes of a CSV, XLSX, JSON or TBX file, all or nothing."""
     try:
@@ -170,20 +179,28 @@ def import_file(
         return ImportReport(dry_run=dry_run, problems=[str(error)])
     reason = f"import of {file_name or 'a file'}"
     return import_records(
-        records, dry_run=dry_run, user=user, reason=reason, overwrite_newer=overwrite_newer
+        records,
+        dry_run=dry_run,
+        user=user,
+        reason=reason,
+        overwrite_newer=overwrite_newer,
+        merge=merge,
     )
 
 
-def import_records(records, *, dry_run=False, user=None, reason="import", overwrite_newer=False):
+def import_records(
+    records, *, dry_run=False, user=None, reason="import", overwrite_newer=False, merge=()
+):
     """Apply records read from a file: new slugs create concepts, known ones are updated
     with what the records say. Nothing is written unless every record is valid; a dry run
     writes nothing at all. Rows made from an older version of their concept than the one
-    stored (`ImportReport.stale`) are written only with `overwrite_newer`."""
+    stored (`ImportReport.stale`) are written only with `overwrite_newer`; entries of
+    another tool's file that match a concept, only where `merge` says (see plan_import)."""
     if dry_run:
-        return plan_import(records).report
+        return plan_import(records, merge=merge).report
     try:
         with import_lock(user):
-            plan = plan_import(records)
+            plan = plan_import(records, merge=merge)
             if plan.report.stale and not overwrite_newer:
                 problems = [row.sentence() for row in plan.report.stale]
                 problems.append(
@@ -198,7 +215,7 @@ def import_records(records, *, dry_run=False, user=None, reason="import", overwr
                     if GlossaryState.current() != plan.generation:
                         # Someone changed the glossary while the file was compared with it:
                         # compare again, now that no one else can.
-                        plan = plan_import(records)
+                        plan = plan_import(records, merge=merge)
                         if not plan.report.ok:
                             raise WriteRefused(plan.report.problems)
                         prepared = _prepare(plan.changes)
@@ -292,16 +309,24 @@ class ImportPlan:
     generation: int
 
 
-def plan_import(records):
+def plan_import(records, *, merge=()):
     """Read the glossary once, and tell what `records` would change and what is wrong with
-    them: slugs derived, duplicates found, records completed and checked, compared."""
-    report = ImportReport(dry_run=True)
+    them: slugs derived, duplicates found, records completed and checked, compared.
+
+    A record from another tool's file that names an existing concept by one of its terms
+    is a possible match (`ImportReport.matches`): merged into that concept only if its
+    `where` is in `merge` (or `merge` is True), otherwise left alone.
+    """
+    report = ImportReport(dry_run=True, left_out=list(getattr(records, "left_out", ())))
     generation = GlossaryState.current()
     known = dict(Concept.objects.values_list("slug", "pk"))
     records = [_with_slug(record) for record in records]
+    if any(record.foreign for record in records):
+        records = _place_foreign(records, known, report, merge)
     duplicates = _duplicates(records)
     if duplicates:
         report.problems.append(_("Duplicate slugs: {duplicates}.").format(duplicates=duplicates))
+        report.matches = []
         return ImportPlan(report, [], generation)
     slugs = set(known) | {record.slug for record in records if record.slug}
     current = load_records([known[r.slug] for r in records if r.slug in known])
@@ -371,6 +396,63 @@ def _stale_rows(stale, current):
             current[concept_id].updated_at,
         )
         for record, concept_id in stale
+    ]
+
+
+@dataclass
+class Match:
+    """An entry of another tool's file that names an existing concept by one of its terms."""
+
+    where: str
+    slug: str  # the concept it names
+    label: str  # that concept's term
+    merged: bool
+
+
+def _place_foreign(records, known, report, merge):
+    """Records of another tool's file, placed in the glossary: those that name an existing
+    concept by a term are possible matches (merged into it if chosen, else left alone); the
+    others get slugs no concept has yet. Links between them follow."""
+    by_term = {}
+    for concept_id, language, term in ConceptText.objects.exclude(term="").values_list(
+        "concept_id", "language", "term"
+    ):
+        by_term.setdefault((language, text.fold(term)), (concept_id, term))
+    slug_of = {concept_id: slug for slug, concept_id in known.items()}
+    taken = set(known) | {record.slug for record in records if not record.foreign}
+    placed, renamed = [], {}
+    for record in records:
+        if not record.foreign:
+            placed.append(record)
+            continue
+        match = next(
+            (
+                by_term[(language, text.fold(content.term))]
+                for language, content in record.contents.items()
+                if content.term and (language, text.fold(content.term)) in by_term
+            ),
+            None,
+        )
+        if match is not None:
+            concept_id, term = match
+            merged = merge is True or record.where in merge
+            report.matches.append(Match(record.where, slug_of[concept_id], term, merged))
+            renamed[record.slug] = slug_of[concept_id]
+            if merged:
+                placed.append(replace(record, slug=slug_of[concept_id]))
+            continue
+        slug, number = record.slug, 1
+        while slug in taken:
+            number += 1
+            slug = f"{record.slug}-{number}"
+        taken.add(slug)
+        renamed[record.slug] = slug
+        placed.append(replace(record, slug=slug))
+    return [
+        replace(record, see_also=tuple(renamed.get(s, s) for s in record.see_also))
+        if record.foreign and record.see_also
+        else record
+        for record in placed
     ]
 
 

@@ -19,11 +19,11 @@ from lxml import etree
 
 from terms.interchange import spreadsheet
 from terms.interchange.errors import UnreadableFile
-from terms.interchange.service import export_records
+from terms.interchange.service import export_file, export_records
 from terms.interchange.tbx import id_for_slug, read_tbx, slug_for_id, write_tbx
-from terms.models import Concept
+from terms.models import Concept, ConceptText
 from terms.records import ConceptRecord
-from terms.writer import import_records
+from terms.writer import import_file, import_records
 
 DATA = Path(__file__).resolve().parent / "data" / "tbx"
 REFERENCE_PLACES = (
@@ -119,6 +119,11 @@ def rows_of(records):
     return [record.fields() for record in records]
 
 
+def without_status(rows):
+    """TBX carries no status: a concept read back keeps the one it has."""
+    return [{**row, "status": ""} for row in rows]
+
+
 def awkward_records():
     """Records that push the writer: a slug an XML ID cannot be, a definition without a term,
     a link to a concept outside the file, markup and quotes, two paragraphs."""
@@ -211,7 +216,7 @@ def test_terms_acronyms_variants_definitions_and_links_have_their_tbx_basic_form
 def test_the_seed_exported_and_read_back_gives_the_same_rows_and_imports_unchanged(seed):
     exported = list(export_records())
     read_back = read_tbx(write_tbx(exported))
-    assert rows_of(read_back) == rows_of(exported)
+    assert rows_of(read_back) == without_status(rows_of(exported))
     report = import_records(read_back, dry_run=True)
     assert report.ok, report.problems
     assert (report.new, report.updated, report.unchanged) == (0, 0, 39)
@@ -219,7 +224,7 @@ def test_the_seed_exported_and_read_back_gives_the_same_rows_and_imports_unchang
 
 def test_awkward_rows_read_back_as_written_less_the_link_outside_the_file():
     rows = rows_of(read_tbx(write_tbx(awkward_records())))
-    expected = rows_of(awkward_records())
+    expected = without_status(rows_of(awkward_records()))
     expected[0]["see_also"] = "_interne"
     assert rows == expected
 
@@ -254,11 +259,16 @@ def only_filled(row):
     return {column: value for column, value in row.items() if value}
 
 
-def test_a_tbx_v3_file_maps_terms_statuses_types_definitions_and_links():
-    rows = rows_by_term(read_tbx((DATA / "v3-basic.tbx").read_bytes()))
+def left_out(records):
+    return {item.what: item.count for item in records.left_out}
+
+
+def test_a_tbx_v3_file_from_another_tool_maps_what_it_holds_and_no_more():
+    records = read_tbx((DATA / "v3-basic.tbx").read_bytes())
+    rows = rows_by_term(records)
     assert only_filled(rows["Prospection"]) == {
+        # Another tool's id is free text: the slug comes from the term.
         "slug": "prospection",
-        "status": "published",
         "term_fr": "Prospection",
         "variants_fr": "Démarchage",
         # At concept level without xml:lang: the file's language (fr-FR); the
@@ -270,122 +280,181 @@ def test_a_tbx_v3_file_maps_terms_statuses_types_definitions_and_links():
         "definition_en": "Looking for new customers.\n\nDone by SDRs.",
         "see_also": "appel-a-froid",
     }
-    assert only_filled(rows["Appel à froid"]) == {
+    appel = next(r for r in records if r.slug == "appel-a-froid")
+    assert only_filled(appel.fields()) == {
         "slug": "appel-a-froid",
-        "status": "published",
         "term_fr": "Appel à froid",
         "term_en": "Cold calling",
         "acronyms_en": "CC",
-        # The second link points at an entry whose id is no slug: it gets the
-        # slug the importer derives from that entry's term.
-        "see_also": "prospection | pipeline",
+        "see_also": "prospection",  # Pipeline, without French, is not imported
     }
-    # No French term: the English one stands in so that the row imports.
-    assert only_filled(rows["Pipeline"]) == {
-        "status": "published",
-        "term_fr": "Pipeline",
-        "term_en": "Pipeline",
+    # What the entry does not hold is not given: the concept keeps it.
+    assert appel.content("fr").definition is None and appel.content("en").variants is None
+    assert appel.foreign and appel.status is None
+    # No language is filled from another: the English-only entry is left out, and said so.
+    assert set(rows) == {"Prospection", "Appel à froid"}
+    assert left_out(records) == {
+        "entries in languages the glossary does not hold (de)": 2,
+        "definitions in languages the glossary does not hold": 1,
+        "entries with no term in fr, not imported": 1,
+        "entries with no term in fr, en, not imported": 1,
     }
+    item = next(i for i in records.left_out if i.what.startswith("entries with no term in fr,"))
+    assert item.examples == ["entry 3 (“Pipeline”)"]
 
 
 @pytest.mark.django_db
 def test_a_tbx_with_a_language_the_glossary_lacks_is_imported_without_it():
-    records = read_tbx((DATA / "v3-basic.tbx").read_bytes())
-    assert len(records) == 3  # the entry only in German is left out
-    assert not any(
-        "Akquise" in cell or "Kunden" in cell for row in rows_of(records) for cell in row.values()
-    )
-    report = import_records(records)
+    report = import_file((DATA / "v3-basic.tbx").read_bytes(), file_name="v3-basic.tbx")
     assert report.ok, report.problems
-    assert report.new == 3
+    assert report.new == 2
     assert sorted(Concept.objects.values_list("slug", flat=True)) == [
         "appel-a-froid",
-        "pipeline",
         "prospection",
     ]
     linked = Concept.objects.get(slug="appel-a-froid").see_also.values_list("slug", flat=True)
-    assert sorted(linked) == ["pipeline", "prospection"]
+    assert list(linked) == ["prospection"]
+    assert not any("Akquise" in t.term for t in ConceptText.objects.all())
+    assert {item.what for item in report.left_out} >= {"entries with no term in fr, not imported"}
 
 
-@pytest.mark.django_db
-def test_a_tbx_v2_martif_file_reads_and_imports():
+def test_a_tbx_v2_martif_file_reads_what_it_holds():
     records = read_tbx((DATA / "v2-martif.tbx").read_bytes())
     rows = rows_by_term(records)
-    assert set(rows) == {"Vente incitative", "Cross-sell", "Churn rate"}  # the empty entry is not
+    assert set(rows) == {"Vente incitative"}  # Cross-sell and Churn rate have no French
     assert only_filled(rows["Vente incitative"]) == {
-        "slug": "upsell",
-        "status": "published",
+        "slug": "vente-incitative",
         "term_fr": "Vente incitative",
         "variants_fr": "Montée en gamme",
         "term_en": "Upsell",
         "definition_en": "Selling a higher tier.",
     }
-    assert only_filled(rows["Cross-sell"]) == {
-        "slug": "cross-sell",
-        "status": "published",
-        "term_fr": "Cross-sell",
-        "term_en": "Cross-sell",
-        "definition_en": "Selling R&D extras.",
-        "see_also": "upsell",  # the link names the term's id, inside the upsell entry
-    }
-    assert rows["Churn rate"]["slug"] == ""
-    report = import_records(records)
-    assert report.ok, report.problems
-    assert report.new == 3
-    assert Concept.objects.filter(slug="churn-rate").exists()
-
-
-SAMPLES = [
-    # (file under shared/reference, concepts with a French or English term)
-    ("glossary-samples/weblate/terms.tbx", 164),
-    ("glossary-samples/weblate/cs.tbx", 4),
-    ("glossary-samples/weblate/fr-extended-metadata.tbx", 3),
-    ("glossary-samples/translate-toolkit/test_administrative_status_and_translation_needed.tbx", 2),
-    ("tbx/samples/Example_Astronomy_DCA_VALID.tbx", 39),  # 6 more are only in Zulu
-    ("tbx/samples/Example_Astronomy_DCT_VALID.tbx", 39),
-]
+    assert left_out(records)["entries with no term in fr, not imported"] == 2
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "concepts"), SAMPLES)
-def test_tbx_files_from_other_tools_read_and_import(reference, name, concepts):
+def test_an_id_less_entry_never_overwrites_a_concept_it_names(seed):
+    """A CAT tool's entry Customer onboarding / Intégration, no id, no definition: it names the
+    seed's Intégration. Left alone unless the editor merges it; merged, it writes only what it
+    holds."""
+    integration = ConceptText.objects.get(concept__slug="integration", language="fr")
+    data = b"""<martif type="TBX" xml:lang="en"><text><body><termEntry>
+        <langSet xml:lang="en"><tig><term>Customer onboarding</term></tig></langSet>
+        <langSet xml:lang="fr"><tig><term>Int\xc3\xa9gration</term></tig></langSet>
+        </termEntry></body></text></martif>"""
+    before = integration.definition
+    report = import_file(data, file_name="cat.tbx")
+    assert report.ok and (report.new, report.updated) == (0, 0)
+    assert [(m.slug, m.merged) for m in report.matches] == [("integration", False)]
+    integration.refresh_from_db()
+    assert integration.definition == before
+    report = import_file(data, file_name="cat.tbx", merge={report.matches[0].where})
+    assert report.ok and report.updated == 1, report.problems
+    texts = Concept.objects.get(slug="integration").texts_by_language()
+    assert texts["fr"].definition == integration.definition  # nothing the entry lacks is cleared
+    assert texts["en"].term == "Customer onboarding"
+    assert Concept.objects.count() == 39
+
+
+@pytest.mark.django_db
+def test_foreign_entries_get_unique_slugs_from_their_terms(seed):
+    data = b"""<tbx type="TBX-Basic" style="dca" xml:lang="fr" xmlns="urn:iso:std:iso:30042:ed-2">
+        <text><body>
+        <conceptEntry id="1"><langSec xml:lang="fr"><termSec><term>Hybride</term></termSec>
+        </langSec><langSec xml:lang="en"><termSec><term>Hybrid</term></termSec></langSec>
+        </conceptEntry>
+        <conceptEntry id="1"><langSec xml:lang="fr"><termSec><term>Pile</term></termSec>
+        </langSec><langSec xml:lang="en"><termSec><term>Stack</term></termSec></langSec>
+        </conceptEntry>
+        <conceptEntry id="1"><langSec xml:lang="fr"><termSec><term>Pile</term></termSec>
+        </langSec><langSec xml:lang="en"><termSec><term>Battery</term></termSec></langSec>
+        </conceptEntry>
+        </body></text></tbx>"""
+    report = import_file(data, file_name="weblate.tbx", merge=True)
+    assert report.ok, report.problems
+    assert (report.new, report.updated) == (2, 1)  # Hybride matched and merged
+    english = dict(
+        ConceptText.objects.filter(concept__slug__in=["pile", "pile-2"], language="en").values_list(
+            "concept__slug", "term"
+        )
+    )
+    assert english == {"pile": "Stack", "pile-2": "Battery"}
+
+
+@pytest.mark.django_db
+def test_reimporting_our_own_tbx_export_changes_nothing_drafts_links_included(seed):
+    from terms.models import Status
+    from terms.writer import set_status
+
+    draft = Concept.objects.get(slug="asynchrone")
+    set_status([draft.pk], Status.DRAFT)
+    linked = Concept.objects.get(slug="interaction-indirecte")
+    assert list(linked.see_also.values_list("slug", flat=True)) == ["asynchrone"]
+    exported = export_file("tbx")
+    assert b'id="asynchrone"' not in exported  # the draft stays out of the public file
+    report = import_file(exported, file_name="glossary.tbx")
+    assert report.ok and (report.new, report.updated) == (0, 0), report.rows[:2]
+    assert list(linked.see_also.values_list("slug", flat=True)) == ["asynchrone"]
+    assert Concept.objects.get(slug="asynchrone").status == Status.DRAFT
+
+
+SAMPLES = [
+    # (file under shared/reference, concepts with a French term, entries left out)
+    ("glossary-samples/weblate/fr-extended-metadata.tbx", 2, 1),
+    ("glossary-samples/translate-toolkit/test_administrative_status_and_translation_needed.tbx",
+     1, 1),
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "concepts", "skipped"), SAMPLES)
+def test_tbx_files_from_other_tools_import_what_has_a_french_term(
+    reference, name, concepts, skipped
+):
     path = reference / name
     records = read_tbx(path.read_bytes())
     assert len(records) == concepts
-    report = import_records(records)
+    report = import_file(path.read_bytes(), file_name=path.name)
     assert report.ok, report.problems[:5]
     assert report.new == concepts
+    not_imported = sum(i.count for i in report.left_out if i.what.endswith("not imported"))
+    assert not_imported == skipped
 
 
-def test_weblate_metadata_gives_both_languages_and_the_entry_definition(reference):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "glossary-samples/weblate/terms.tbx",
+        "glossary-samples/weblate/cs.tbx",
+        "tbx/samples/Example_Astronomy_DCA_VALID.tbx",
+        "tbx/samples/Example_Astronomy_DCT_VALID.tbx",
+    ],
+)
+def test_a_file_without_any_french_term_is_refused_with_what_it_holds(reference, name):
+    with pytest.raises(UnreadableFile) as refusal:
+        read_tbx((reference / name).read_bytes())
+    message = str(refusal.value)
+    assert message.startswith("This TBX file has no concept with a term in fr.")
+    assert "not imported" in message and "languages the glossary does not hold" in message
+
+
+def test_weblate_metadata_keeps_terms_in_use_and_reports_the_deprecated(reference):
     path = reference / "glossary-samples" / "weblate" / "fr-extended-metadata.tbx"
-    rows = {row["slug"]: row for row in rows_of(read_tbx(path.read_bytes()))}
-    # "obsolete" is the only term each language has: still the best name for it.
-    assert (rows["e001"]["term_fr"], rows["e001"]["term_en"]) == ("bus de données", "data bus")
-    assert rows["e001"]["definition_en"] == "Superseded but still found in older manuals."
-    assert (rows["e003"]["term_fr"], rows["e003"]["term_en"]) == ("boîte combinée", "combo box")
-
-
-def test_lokalize_glossary_merges_language_sets_and_decodes_entities(reference):
-    path = reference / "glossary-samples" / "weblate" / "terms.tbx"
-    rows = {row["term_en"]: row for row in rows_of(read_tbx(path.read_bytes()))}
-    assert "&About" in rows
-    assert rows["bug tracker"]["variants_en"] == "bugtracker"
-    # `vít_pelčák-12` is no slug (the importer derives one), `petr_kovar-0` is.
-    assert (rows["backend"]["slug"], rows["branch"]["slug"]) == ("", "petr_kovar-0")
+    records = read_tbx(path.read_bytes())
+    rows = {row["term_en"]: row for row in rows_of(records)}
+    # e001's only terms are deprecated ("obsolete"): no name to give it, so it is left out
+    # rather than named by a wording to avoid.
+    assert "data bus" not in rows
+    assert rows["combo box"]["term_fr"] == "boîte combinée"
+    assert left_out(records)["wordings marked deprecated or obsolete"] >= 2
 
 
 def test_the_dct_style_sample_reads_like_the_dca_one(reference):
     samples = reference / "tbx" / "samples"
-    dca = read_tbx((samples / "Example_Astronomy_DCA_VALID.tbx").read_bytes())
-    dct = read_tbx((samples / "Example_Astronomy_DCT_VALID.tbx").read_bytes())
-    assert rows_of(dct) == rows_of(dca)
-    first = rows_of(dca)[0]
-    assert (first["slug"], first["term_en"], first["variants_en"]) == (
-        "c1",
-        "open cluster",
-        "galactic cluster",
-    )
+    for name in ("Example_Astronomy_DCA_VALID.tbx", "Example_Astronomy_DCT_VALID.tbx"):
+        with pytest.raises(UnreadableFile) as refusal:
+            read_tbx((samples / name).read_bytes())
+        assert "39 entries with no term in fr, not imported" in str(refusal.value)
 
 
 # -- files that must not be read --------------------------------------------------------
@@ -393,7 +462,7 @@ def test_the_dct_style_sample_reads_like_the_dca_one(reference):
 PASSWD = Path("/etc/passwd")
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE martif [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<martif type="TBX" xml:lang="en"><text><body><termEntry><langSet xml:lang="en">
+<martif type="TBX" xml:lang="en"><text><body><termEntry><langSet xml:lang="fr">
 <tig><term>leak &xxe; here</term></tig></langSet></termEntry></body></text></martif>"""
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE tbx [
@@ -437,7 +506,7 @@ def test_a_doctype_naming_a_local_file_is_never_read():
         b'[<!ENTITY xxe SYSTEM "file:///etc/passwd">]', b'SYSTEM "file:///etc/passwd"'
     ).replace(b"&xxe;", b"")
     rows = rows_of(read_tbx(data))
-    assert rows[0]["term_en"] == "leak here"
+    assert rows[0]["term_fr"] == "leak here"
     if PASSWD.exists():
         first_line = PASSWD.read_text().splitlines()[0]
         assert not any(first_line in cell for row in rows for cell in row.values())
@@ -446,7 +515,7 @@ def test_a_doctype_naming_a_local_file_is_never_read():
 def test_a_file_without_any_french_or_english_term_is_refused():
     data = b"""<martif type="TBX" xml:lang="de"><text><body><termEntry><langSet xml:lang="de">
         <tig><term>Nur Deutsch</term></tig></langSet></termEntry></body></text></martif>"""
-    with pytest.raises(UnreadableFile, match="no concept with a term in fr, en"):
+    with pytest.raises(UnreadableFile, match="no concept with a term in fr"):
         read_tbx(data)
 
 
@@ -470,10 +539,10 @@ def test_reading_fetches_nothing_over_the_network():
         url = f"http://127.0.0.1:{server.server_port}".encode()
         external_dtd = (
             b'<!DOCTYPE martif SYSTEM "' + url + b'/TBXcdv04.dtd"><martif type="TBX" '
-            b'xml:lang="en"><text><body><termEntry><langSet xml:lang="en"><tig>'
+            b'xml:lang="en"><text><body><termEntry><langSet xml:lang="fr"><tig>'
             b"<term>Upsell</term></tig></langSet></termEntry></body></text></martif>"
         )
-        assert rows_of(read_tbx(external_dtd))[0]["term_en"] == "Upsell"
+        assert rows_of(read_tbx(external_dtd))[0]["term_fr"] == "Upsell"
         external_entity = XXE.replace(b"file:///etc/passwd", url + b"/entity")
         with pytest.raises(UnreadableFile):
             read_tbx(external_entity)
@@ -487,4 +556,4 @@ def test_reading_fetches_nothing_over_the_network():
 def test_a_spreadsheet_and_its_tbx_give_the_same_rows():
     with open("terms/fixtures/glossaire-ventes.csv", "rb") as seed_file:
         records = spreadsheet.read(seed_file.read(), "csv")
-    assert rows_of(read_tbx(write_tbx(records))) == rows_of(records)
+    assert rows_of(read_tbx(write_tbx(records))) == without_status(rows_of(records))

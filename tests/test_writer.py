@@ -229,8 +229,8 @@ def test_a_change_made_while_a_file_is_compared_is_kept(seed):
     transaction, so it neither overwrites the edit nor refuses needlessly."""
     plan = writer.plan_import
 
-    def plan_while_an_editor_saves(records):
-        planned = plan(records)
+    def plan_while_an_editor_saves(records, **options):
+        planned = plan(records, **options)
         if not getattr(plan_while_an_editor_saves, "done", False):
             plan_while_an_editor_saves.done = True
             concept_id = Concept.objects.get(slug="hybride").pk

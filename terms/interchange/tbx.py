@@ -30,13 +30,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from lxml import etree
 
 from terms import text
 from terms.interchange.errors import UnreadableFile
 from terms.languages import content_languages
-from terms.models import Status
-from terms.records import ConceptRecord, Content
+from terms.records import ConceptRecord, Content, LeftOut, Reading
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 # What an XML ID made from a slug may be: the slugs the glossary accepts.
@@ -56,6 +56,9 @@ SCHEMA_MODELS = (
         "http://purl.oclc.org/dsdl/schematron",
     ),
 )
+
+# What our own export says of itself (`_tbx_root`): such a file's ids are our slugs.
+OWN_EXPORT = "Exported from the glossary as TBX-Basic."
 
 PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
@@ -159,7 +162,7 @@ def _tbx_root(title, language):
     root.set(XML_LANG, language)
     file_desc = _add(_add(root, "tbxHeader"), "fileDesc")
     _add(_add(file_desc, "titleStmt"), "title", title)
-    _add(_add(file_desc, "sourceDesc"), "p", "Exported from the glossary as TBX-Basic.")
+    _add(_add(file_desc, "sourceDesc"), "p", OWN_EXPORT)
     _add(_add(root, "text"), "body")
     return root
 
@@ -218,67 +221,185 @@ def _add_term_sec(section, term, term_type, status):
 # -- reading ------------------------------------------------------------------------
 
 
+# Usage statuses (administrativeStatus, normativeAuthorization) of wordings not to use.
+DEPRECATED_STATUSES = {"deprecated", "superseded", "obsolete", "forbidden", "notrecommended"}
+
+
 @dataclass
 class _Term:
     wording: str
     term_type: str  # lowercased termType, "" when absent
     status: str  # "preferred", "admitted", "deprecated"…, "" when absent
+    abbreviates: bool = False  # has an abbreviatedFormFor: it is an acronym
+
+    @property
+    def is_acronym(self):
+        return self.abbreviates or self.term_type in ACRONYM_TERM_TYPES
+
+    @property
+    def is_deprecated(self):
+        return self.status in DEPRECATED_STATUSES
 
 
 @dataclass
 class _Entry:
-    """What one conceptEntry/termEntry says, per content language."""
+    """What one conceptEntry/termEntry says, per content language, and what it holds that
+    the glossary does not keep."""
 
     xml_id: str
     terms: dict = field(default_factory=dict)  # language -> [_Term]
     definitions: dict = field(default_factory=dict)  # language -> [text]
     targets: list = field(default_factory=list)  # ids the entry cross-references
     ids: set = field(default_factory=set)  # every id inside the entry
+    first_wording: str = ""  # its first term in any language, to name it in messages
+    other_languages: set = field(default_factory=set)  # languages the glossary lacks
+    other_definitions: int = 0
+    unkept: list = field(default_factory=list)  # data categories with no home here
 
 
 def read_tbx(data):
-    """The concepts of a TBX file (v3 `<tbx>` or v2 `<martif>`) as records, in file order.
+    """The concepts of a TBX file (v3 `<tbx>` or v2 `<martif>`) as records, in file order,
+    with what the file holds that they do not (`Reading.left_out`).
 
-    Languages outside the content languages are ignored. Raises UnreadableFile
-    for anything that is not a readable TBX file.
+    Our own export comes back as it left: its ids are the slugs. Another tool's file is
+    foreign: its ids are free text, so its entries get slugs from their terms (the writer
+    matches them with existing concepts), they say only what they hold (nothing they lack
+    is cleared), and no language is ever filled from another: an entry without a term in
+    the default language is left out, and said to be. Raises UnreadableFile for anything
+    that is not a readable TBX file.
     """
     root = _parse(data)
+    own = _is_own_export(root)
     languages = content_languages()
+    left_out = _Tally()
     entries = [
         _read_entry(element, languages)
         for element in root.iter(etree.Element)
         if _local(element) in ("conceptEntry", "termEntry")
     ]
-    concepts = [_concept_contents(entry, languages) for entry in entries]
-    # An entry with no term in any content language has nothing to import.
-    kept = [i for i, contents in enumerate(concepts) if contents is not None]
+    kept = {}  # entry index -> (where, contents)
+    for number, entry in enumerate(entries, 1):
+        where = _entry_label(number, entry)
+        contents = _entry_contents(entry, languages, own=own, left_out=left_out, where=where)
+        if entry.other_languages:
+            left_out.add(
+                _("entries in languages the glossary does not hold ({languages})").format(
+                    languages=", ".join(sorted(entry.other_languages))
+                ),
+                where,
+            )
+        if entry.other_definitions:
+            left_out.add(_("definitions in languages the glossary does not hold"), where)
+        for category in entry.unkept:
+            left_out.add(UNKEPT[category], where)
+        if not any(content.term for content in contents.values()):
+            left_out.add(
+                _("entries with no term in {languages}, not imported").format(
+                    languages=", ".join(languages)
+                ),
+                where,
+            )
+        elif not contents.get(languages[0], Content()).term:
+            left_out.add(
+                _("entries with no term in {language}, not imported").format(language=languages[0]),
+                where,
+            )
+        else:
+            kept[number - 1] = (where, contents)
     if not kept:
         raise UnreadableFile(
-            _("This TBX file has no concept with a term in {languages}.").format(
-                languages=", ".join(languages)
+            _("This TBX file has no concept with a term in {language}.").format(
+                language=languages[0]
             )
+            + _tally_sentence(left_out)
         )
-    slugs = {i: _slug_for_entry(entries[i], concepts[i], languages) for i in kept}
+    slugs = _slugs(entries, kept, own)
     owner = {xml_id: i for i in kept for xml_id in entries[i].ids}
-
-    records = []
-    for i in kept:
+    records = Reading(left_out=left_out.items())
+    for i, (where, contents) in kept.items():
         see_also = []
         for target in entries[i].targets:
             other = owner.get(target)
-            if other is not None and other != i and slugs[other]:
+            if other is not None and other != i:
                 see_also.append(slugs[other])
         records.append(
             ConceptRecord(
-                # A blank slug is derived by the writer, as for a spreadsheet.
-                slug=slug_for_id(entries[i].xml_id),
-                status=Status.PUBLISHED,
-                contents=concepts[i],
+                slug=slugs[i],
+                status=None,  # a file's concepts keep their status; new ones are published
+                contents=contents,
                 see_also=tuple(dict.fromkeys(see_also)),
-                where=_("entry {number}").format(number=i + 1),
+                where=where,
+                foreign=not own,
+                adds_links=True,
             )
         )
     return records
+
+
+# Data categories an entry may hold that the glossary has no place for yet.
+UNKEPT = {
+    "note": _lazy("notes"),
+    "subjectField": _lazy("subject fields"),
+    "usageNote": _lazy("usage notes"),
+    "context": _lazy("contexts (examples of use)"),
+    "source": _lazy("sources"),
+    "deprecated": _lazy("wordings marked deprecated or obsolete"),
+}
+
+
+class _Tally:
+    def __init__(self):
+        self.found = {}
+
+    def add(self, what, where):
+        key = str(what)
+        self.found.setdefault(key, LeftOut(key)).add(where)
+
+    def items(self):
+        return list(self.found.values())
+
+
+def _tally_sentence(tally):
+    found = tally.items()
+    if not found:
+        return ""
+    return " " + "; ".join(f"{item.count} {item.what}" for item in found) + "."
+
+
+def _is_own_export(root):
+    """Whether the file is one of our own exports, whose ids are our slugs."""
+    return any(
+        _local(element) == "p" and (element.text or "").strip() == OWN_EXPORT
+        for header in root.iter(etree.Element)
+        if _local(header) in ("tbxHeader", "martifHeader")
+        for element in header.iter(etree.Element)
+    )
+
+
+def _entry_label(number, entry):
+    if entry.first_wording:
+        return _("entry {number} (“{term}”)").format(number=number, term=entry.first_wording)
+    return _("entry {number}").format(number=number)
+
+
+def _slugs(entries, kept, own):
+    """The slug of each kept entry: its id in our own export; else one made from its terms,
+    unique in the file (the writer makes it unique in the glossary too)."""
+    slugs, taken = {}, set()
+    for i, (_where, contents) in kept.items():
+        slug = slug_for_id(entries[i].xml_id) if own else ""
+        if not slug:
+            base = next(
+                (text.slug_for(c.term) for c in contents.values() if text.slug_for(c.term or "")),
+                "concept",
+            )
+            slug, number = base, 1
+            while slug in taken:
+                number += 1
+                slug = f"{base}-{number}"
+        taken.add(slug)
+        slugs[i] = slug
+    return slugs
 
 
 def slug_for_id(xml_id):
@@ -287,22 +408,6 @@ def slug_for_id(xml_id):
     candidate = xml_id[1:] if xml_id.startswith("_") else xml_id
     if SLUG_PATTERN.fullmatch(candidate) and len(candidate) <= 100:
         return candidate
-    return ""
-
-
-def _slug_for_entry(entry, contents, languages):
-    """The entry's slug: its id, else the one the writer will derive from its terms.
-
-    The writer fills a blank slug from the first language whose term gives one;
-    cross-references to such an entry need that same slug now.
-    """
-    slug = slug_for_id(entry.xml_id)
-    if slug:
-        return slug
-    for language in languages:
-        derived = text.slug_for(contents[language].term)
-        if derived:
-            return derived
     return ""
 
 
@@ -388,18 +493,36 @@ def _read_entry(element, languages):
             entry.ids.add(node.get("id"))
         name, category = _local(node), _category(node)
         if name == "term":
-            language = _language_of(node, languages)
             wording = text.clean_term(_text(node))
-            if language and wording:
+            if not wording:
+                continue
+            entry.first_wording = entry.first_wording or wording
+            language = _language_of(node, languages)
+            if language:
                 entry.terms.setdefault(language, []).append(_read_term(node, wording))
+            else:
+                entry.other_languages.add(_language_tag(node) or "?")
         elif category == "definition":
             language = _language_of(node, languages)
             definition = _definition_text(node)
             if language and definition:
                 entry.definitions.setdefault(language, []).append(definition)
+            elif definition:
+                entry.other_definitions += 1
         elif category == "crossReference" and node.get("target"):
             entry.targets.append(node.get("target").lstrip("#"))
+        elif category in UNKEPT and " ".join(_text(node).split()):
+            entry.unkept.append(category)
     return entry
+
+
+def _language_tag(element):
+    """The primary language subtag an element is in, whatever the language."""
+    for node in (element, *element.iterancestors()):
+        tag = node.get(XML_LANG)
+        if tag:
+            return re.split(r"[-_]", tag.strip(), maxsplit=1)[0].lower()
+    return ""
 
 
 def _read_term(term, wording):
@@ -407,15 +530,17 @@ def _read_term(term, wording):
         (node for node in term.iterancestors() if _local(node) in TERM_CONTAINERS),
         term.getparent(),
     )
-    term_type = status = ""
+    read = _Term(wording, "", "")
     for note in container.iter(etree.Element):
         category = _category(note)
         value = " ".join(_text(note).split())
-        if category == "termType" and not term_type:
-            term_type = value.lower()
-        elif category in ("administrativeStatus", "normativeAuthorization") and not status:
-            status = _status_word(value)
-    return _Term(wording, term_type, status)
+        if category == "termType" and not read.term_type:
+            read.term_type = value.lower()
+        elif category in ("administrativeStatus", "normativeAuthorization") and not read.status:
+            read.status = _status_word(value)
+        elif category == "abbreviatedFormFor":
+            read.abbreviates = True
+    return read
 
 
 def _status_word(value):
@@ -424,75 +549,45 @@ def _status_word(value):
     return word.removesuffix("term") or word
 
 
-def _concept_contents(entry, languages):
-    """{language: Content} of an entry, or None when it has no term in any content language."""
-    values = {}
-    found = False
+def _entry_contents(entry, languages, *, own, left_out, where):
+    """{language: Content} of an entry. Our own export says everything (an absent part is
+    empty); another tool's file says only what it holds (an absent part is None: the
+    concept keeps it)."""
+    contents = {}
     for language in languages:
-        term, acronyms, variants = _sort_terms(entry.terms.get(language, []))
-        found = found or bool(term or acronyms or variants)
-        values[language] = {
-            "term": term,
-            "acronyms": acronyms,
-            "variants": variants,
-            "definition": "\n\n".join(dict.fromkeys(entry.definitions.get(language, []))),
-        }
-    if not found:
-        return None
-    _fill_default_term(values, languages)
-    return {
-        language: Content(
-            term=content["term"],
-            acronyms=tuple(content["acronyms"]),
-            variants=tuple(content["variants"]),
-            definition=content["definition"],
-        )
-        for language, content in values.items()
-    }
+        terms = entry.terms.get(language, [])
+        deprecated = [t for t in terms if t.is_deprecated]
+        for _term in deprecated:
+            left_out.add(UNKEPT["deprecated"], where)
+        term, acronyms, variants = _sort_terms([t for t in terms if not t.is_deprecated])
+        definition = "\n\n".join(dict.fromkeys(entry.definitions.get(language, [])))
+        if own:
+            contents[language] = Content(term, tuple(acronyms), tuple(variants), definition)
+        elif term or acronyms or variants or definition:
+            contents[language] = Content(
+                term=term or None,
+                acronyms=tuple(acronyms) or None,
+                variants=tuple(variants) or None,
+                definition=definition or None,
+            )
+    return contents
 
 
 def _sort_terms(terms):
-    """(term, acronyms, variants) of one language's terms, in document order.
+    """(term, acronyms, variants) of one language's terms in use, in document order.
 
-    The term is the first preferred one, else the first that names the concept
-    in full (fullForm or no termType, whatever its status: a deprecated term is
-    still the best name a file gives). Acronyms and abbreviations are acronyms;
-    every other term (admitted, deprecated, shortForm, variant…) is a variant.
+    The term is the first preferred one, else the first that names the concept in full
+    (fullForm or no termType), else the first that is no acronym. Acronyms and
+    abbreviations (or anything marked as the abbreviated form of another term) are
+    acronyms; every other term (admitted, shortForm, variant…) is a variant.
     """
-
-    def is_acronym(t):
-        return t.term_type in ACRONYM_TERM_TYPES
-
-    term = next((t for t in terms if t.status == "preferred" and not is_acronym(t)), None)
-    if term is None:
-        term = next((t for t in terms if t.term_type in MAIN_TERM_TYPES), None)
+    names = [t for t in terms if not t.is_acronym]
+    term = (
+        next((t for t in names if t.status == "preferred"), None)
+        or next((t for t in names if t.term_type in MAIN_TERM_TYPES), None)
+        or next(iter(names), None)
+    )
     chosen = term.wording if term else ""
-    acronyms = [t.wording for t in terms if is_acronym(t) and t.wording != chosen]
-    variants = [
-        t.wording for t in terms if not is_acronym(t) and t is not term and t.wording != chosen
-    ]
+    acronyms = [t.wording for t in terms if t.is_acronym and t.wording != chosen]
+    variants = [t.wording for t in names if t is not term and t.wording != chosen]
     return chosen, list(dict.fromkeys(acronyms)), list(dict.fromkeys(variants))
-
-
-def _fill_default_term(values, languages):
-    """Give the default language a term when the file has none, so the row imports.
-
-    The importer requires a term in the default language (French). A file from
-    a translation tool often has none (en→cs glossaries), so the first wording
-    available stands in: a French variant or acronym, else another language's
-    term, variant or acronym. Editors can correct it after the import.
-    """
-    default = values[languages[0]]
-    if default["term"]:
-        return
-    for content in (default, *(values[language] for language in languages[1:])):
-        if content is not default and content["term"]:
-            default["term"] = content["term"]
-            return
-        for part in ("variants", "acronyms"):
-            if content[part]:
-                wording = content[part][0]
-                if content is default:
-                    content[part] = content[part][1:]
-                default["term"] = wording
-                return
