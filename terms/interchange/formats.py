@@ -93,25 +93,67 @@ def read_dataset(data, file_format):
     )
 
 
+# What a UTF-8 byte order mark becomes when a program reads the file as Windows-1252 and
+# writes that text back as UTF-8 (LibreOffice does, asked for the wrong encoding).
+_LOST_BYTE_ORDER_MARK = "\ufeff".encode().decode("cp1252")
+
+
 def decode_text(data):
-    """Text from bytes in UTF-8 (with or without BOM), else Windows-1252."""
+    """Text from bytes in UTF-8 (with or without BOM), else Windows-1252: never a mix.
+
+    A file that is UTF-8 but for some bytes is refused, with where it breaks, rather than
+    read as Windows-1252, which would garble every accented letter it holds.
+    """
     if b"\x00" in data[:4096]:
         raise UnreadableFile(
             _("This is not a text file (it contains binary data). Upload a CSV, XLSX or JSON file.")
         )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        text = _windows_1252_text(data, error.start)
+    if text.startswith(_LOST_BYTE_ORDER_MARK):
         raise UnreadableFile(
             _(
-                "The file's text encoding is neither UTF-8 nor Windows-1252. "
-                "Save it as 'CSV UTF-8' from your spreadsheet."
-            )
+                "The file's text encoding was lost: it starts with “{mark}”, what is left of "
+                "the mark of a UTF-8 file that was opened as Windows-1252 and saved again, "
+                "which garbles every accented letter too. Export it again as “CSV UTF-8” "
+                "from the original file."
+            ).format(mark=_LOST_BYTE_ORDER_MARK)
+        )
+    return text
+
+
+def _windows_1252_text(data, utf8_error):
+    # Windows-1252 text makes no valid UTF-8 multi-byte sequence but by rare accident
+    # (`É` before a no-break space): one such sequence means UTF-8 was meant.
+    if not data.decode("utf-8", errors="ignore").isascii():
+        line, position = _place(data, utf8_error)
+        raise UnreadableFile(
+            _(
+                "This file mixes two text encodings: it is UTF-8, but line {line} holds "
+                "a character in another one (byte 0x{byte:02X}, character {position} of the "
+                "line). Correct it, or save the file again as “CSV UTF-8” from your spreadsheet."
+            ).format(line=line, byte=data[utf8_error], position=position)
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line, position = _place(data, error.start)
+        raise UnreadableFile(
+            _(
+                "The file's text encoding is neither UTF-8 nor Windows-1252 (line {line} "
+                "holds byte 0x{byte:02X}, character {position} of the line). Save it as "
+                "“CSV UTF-8” from your spreadsheet."
+            ).format(line=line, byte=data[error.start], position=position)
         ) from None
+
+
+def _place(data, offset):
+    """(line, character of the line) of a byte offset, both from 1."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    return data.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
 def _sniff_delimiter(text):
