@@ -4,9 +4,11 @@ French Excel users save CSV in Windows-1252, others in UTF-8; a file that mixes 
 whose encoding a program already garbled, would be imported as `CafÃ© crÃ¨me`.
 """
 
+import json
+
 import pytest
 
-from terms.interchange.formats import UnreadableFile, decode_text
+from terms.interchange.formats import UnreadableFile, decode_text, read_dataset
 from terms.interchange.service import import_file
 from terms.models import Concept
 from tests import hostile_files
@@ -65,3 +67,18 @@ def test_a_mixed_file_imports_nothing_instead_of_garbled_terms():
 def test_a_garbled_byte_order_mark_is_not_reported_as_an_unknown_column():
     report = import_file(hostile_files.csv_whose_bom_lost_its_encoding(), file_name="x.csv")
     assert report.problems == [refusal(hostile_files.csv_whose_bom_lost_its_encoding())]
+
+
+def test_a_lone_surrogate_in_json_is_refused_where_it_is():
+    with pytest.raises(UnreadableFile) as refused:
+        read_dataset(hostile_files.json_with_a_lone_surrogate(), "json")
+    assert str(refused.value) == (
+        "Row 2, column term_fr: the text holds “\\ud800”, half of a character that needs "
+        "two such codes; correct the file that made it."
+    )
+
+
+def test_a_surrogate_pair_in_json_is_the_character_it_stands_for():
+    data = json.dumps([{"slug": "a", "term_fr": "Fusée 🚀"}]).encode()  # ensure_ascii: \ud83d\ude80
+    assert b"\\ud83d\\ude80" in data
+    assert read_dataset(data, "json")[0][1] == "Fusée 🚀"

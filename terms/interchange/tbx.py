@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from terms import text
+from terms.interchange.boundary import sentences_only
 from terms.interchange.formats import UnreadableFile
 from terms.interchange.resource import SLUG_PATTERN, cell_text, interchange_columns
 from terms.models import content_languages
@@ -313,6 +314,7 @@ def _slug_for_entry(entry, values, languages):
     return ""
 
 
+@sentences_only
 def _parse(data):
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableFile(_("The file is empty."))
