@@ -11,12 +11,16 @@ import os
 import subprocess
 import sys
 import time
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import DataError
 
 from terms.interchange.formats import UnreadableFile
 from terms.interchange.tbx import read_tbx
+from terms.models import Concept
 from tests import hostile_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,3 +162,77 @@ def test_entities_declared_after_a_long_run_of_doctypes_are_refused_at_once():
     with pytest.raises(UnreadableFile, match="declares its own entities"):
         read_tbx(data)
     assert time.process_time() - start < 1
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def run_import(path, *arguments):
+    """import_glossary on a file: (the CommandError it raises, what it wrote on stderr)."""
+    err = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_glossary", str(path), *arguments, stdout=StringIO(), stderr=err)
+    return str(raised.value), err.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        "json-nested-100-000-deep",
+        "json-with-a-5000-digit-number",
+        "xlsx-with-a-doctype",
+        "xlsx-shared-strings-bomb",
+        "xlsx-of-three-million-rows",
+        "csv-with-one-windows-1252-byte",
+        "tbx-of-repeated-doctypes",
+    ],
+)
+def test_the_import_command_tells_a_hostile_file_in_a_sentence_not_a_traceback(tmp_path, name):
+    file_format, make = hostile_files.HOSTILE[name]
+    path = tmp_path / f"{name}.{file_format}"
+    path.write_bytes(make())
+    for arguments in (["--dry-run"], []):
+        message, err = run_import(path, *arguments)
+        assert message == "Nothing was imported: 1 problem(s) found."
+        assert err.strip().startswith(EXPECTED[name]), err
+        assert "Traceback" not in err
+    assert not Concept.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_lone_surrogate_fails_the_dry_run_as_it_would_fail_the_import(tmp_path):
+    path = tmp_path / "surrogate.json"
+    path.write_bytes(hostile_files.json_with_a_lone_surrogate())
+    for arguments in (["--dry-run"], []):
+        _message, err = run_import(path, *arguments)
+        assert "Row 2, column term_fr: the text holds “\\ud800”, half of a character" in err
+    assert not Concept.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_the_command_cannot_read_is_a_sentence(tmp_path):
+    path = tmp_path / "locked.csv"
+    path.write_bytes(b"slug,term_fr\na,A\n")
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        pytest.skip("running as a user who reads any file")
+    with pytest.raises(CommandError, match=r"Cannot read .*locked\.csv: Permission denied\."):
+        call_command("import_glossary", str(path))
+
+
+@pytest.mark.django_db
+def test_a_value_only_the_database_refuses_is_a_sentence(tmp_path, monkeypatch):
+    def refused_by_the_database(*args, **kwargs):
+        raise DataError("unsupported Unicode escape sequence")
+
+    monkeypatch.setattr(
+        "terms.management.commands.import_glossary.import_file", refused_by_the_database
+    )
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"slug,term_fr\na,A\n")
+    message, _err = run_import(path)
+    assert message == (
+        "Nothing was imported: the database refused a value of this file "
+        "(unsupported Unicode escape sequence)."
+    )
