@@ -11,6 +11,7 @@ import json
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from terms.interchange import limits
 from terms.interchange.formats import UnreadableFile, read_dataset
@@ -154,6 +155,16 @@ def test_json_that_is_not_a_list_of_flat_objects_is_refused_before_it_is_parsed(
 def test_brackets_inside_json_strings_are_text():
     rows = read_dataset(b'[{"slug": "a", "definition_fr": "[[{{ \\" ]]}}"}]', "json")
     assert rows[0][1] == '[[{{ " ]]}}'
+
+
+def test_limits_are_told_in_the_readers_language_with_its_digit_groups():
+    with translation.override("fr"):
+        assert limits.too_many_rows() == (
+            "Ce fichier a plus de 200\xa0000 lignes ; le plus grand accepté en a 200\xa0000. "
+            "Découpez-le en fichiers plus petits."
+        )
+    translation.deactivate_all()  # the command line
+    assert limits.too_many_rows().startswith("This file has more than 200,000 rows")
 
 
 @pytest.mark.slow

@@ -7,11 +7,13 @@ whose encoding a program already garbled, would be imported as `CafÃ© crÃ¨me
 import json
 
 import pytest
+from django.test import Client
 
 from terms.interchange.formats import UnreadableFile, decode_text, read_dataset
 from terms.interchange.service import import_file
-from terms.models import Concept
+from terms.models import Concept, ConceptText
 from tests import hostile_files
+from tests.test_admin import post_import
 
 
 def refusal(data):
@@ -76,6 +78,16 @@ def test_a_lone_surrogate_in_json_is_refused_where_it_is():
         "Row 2, column term_fr: the text holds “\\ud800”, half of a character that needs "
         "two such codes; correct the file that made it."
     )
+
+
+@pytest.mark.django_db
+def test_the_admin_previews_a_lone_surrogate_as_a_sentence_not_a_server_error(editor):
+    client = Client()
+    client.force_login(editor)
+    response = post_import(client, "x.json", hostile_files.json_with_a_lone_surrogate(), "json")
+    assert response.status_code == 200
+    assert "Ligne 2, colonne term_fr : le texte contient « \\ud800 »" in response.content.decode()
+    assert not ConceptText.objects.exists()
 
 
 def test_a_surrogate_pair_in_json_is_the_character_it_stands_for():
