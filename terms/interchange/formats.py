@@ -2,8 +2,9 @@
 
 Reading accepts the files French spreadsheet users really make: UTF-8 with or
 without BOM, Windows-1252, `;`, `,` or tab delimiters, CRLF line ends, XLSX
-from Excel or LibreOffice, and JSON lists of objects. Anything else raises
-`UnreadableFile` with a message that names the problem.
+from Excel or LibreOffice (read by `xlsx`), and JSON lists of objects. Anything
+else raises `UnreadableFile` with a message that names the problem, and so does a
+file past one of the limits of `limits`, refused while it is read.
 
 Writing makes files that are safe to open in a spreadsheet: in CSV a cell that
 a spreadsheet would run as a formula is prefixed with an apostrophe (and the
