@@ -254,6 +254,13 @@ def xlsx_with_a_string_of_a_million_runs():
     return workbook(replace=[Member.of(SHEET, sheet_xml(rows))], extra=[member])
 
 
+def xlsx_whose_sheet_is_wrapped_in_junk():
+    """Three million elements around the worksheet, under a root of another name."""
+    head = f'<?xml version="1.0"?><junk xmlns="{MAIN_NS}">'.encode()
+    tail = f"<worksheet><sheetData>{HEADER_ROW}</sheetData></worksheet></junk>".encode()
+    return workbook(replace=[Member.repeated(SHEET, head, b"<x/>" * 10_000, 300, tail)])
+
+
 # -- JSON ------------------------------------------------------------------------------
 
 
@@ -330,6 +337,7 @@ HOSTILE = {
     "xlsx-with-two-million-column-widths": ("xlsx", xlsx_with_two_million_column_widths),
     "xlsx-with-a-million-empty-cells-in-a-row": ("xlsx", xlsx_with_a_million_empty_cells_in_a_row),
     "xlsx-with-a-string-of-a-million-runs": ("xlsx", xlsx_with_a_string_of_a_million_runs),
+    "xlsx-whose-sheet-is-wrapped-in-junk": ("xlsx", xlsx_whose_sheet_is_wrapped_in_junk),
     "json-with-half-a-million-variants": ("json", json_with_half_a_million_variants),
     "json-nested-100-000-deep": ("json", json_nested_100_000_deep),
     "json-with-a-5000-digit-number": ("json", json_with_a_5000_digit_number),

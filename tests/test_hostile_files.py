@@ -47,6 +47,8 @@ EXPECTED = {
     "xlsx-with-a-million-empty-cells-in-a-row": 1,
     "xlsx-with-a-string-of-a-million-runs": "A cell of this workbook holds more than 32,767 "
     "characters",
+    "xlsx-whose-sheet-is-wrapped-in-junk": "This is not a readable XLSX workbook (its part "
+    "xl/worksheets/sheet1.xml is not the XML it should be).",
     "json-with-half-a-million-variants": "Row 2, column variants_fr: the cell holds more than "
     "32,767 characters",
     "json-nested-100-000-deep": "A JSON glossary must be a list of objects, one per concept.",

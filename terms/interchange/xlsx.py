@@ -259,11 +259,16 @@ class _Workbook:
                     parser.close()
                 for event, element in parser.read_events():
                     if top is None:
-                        if event != "start" or _local(element) != root:
+                        # The tree is cut back from the document's root: an element of
+                        # the root's name deeper down would leave its ancestors uncut.
+                        is_root = element.getparent() is None and _local(element) == root
+                        if event != "start" or not is_root:
                             raise UnreadableFile(_not_xml(path))
                         top = element
                     elif element is not top:
                         yield event, element
+                # Before the root only a prolog can come, and a megabyte of one is no
+                # spreadsheet's.
                 if top is None and read > 16 * _CHUNK_BYTES:
                     raise UnreadableFile(_not_xml(path))
                 if top is not None:
