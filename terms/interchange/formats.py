@@ -2,8 +2,9 @@
 
 Reading accepts the files French spreadsheet users really make: UTF-8 with or
 without BOM, Windows-1252, `;`, `,` or tab delimiters, CRLF line ends, XLSX
-from Excel or LibreOffice, and JSON lists of objects. Anything else raises
-`UnreadableFile` with a message that names the problem.
+from Excel or LibreOffice (read by `xlsx`), and JSON lists of objects. Anything
+else raises `UnreadableFile` with a message that names the problem, and so does a
+file past one of the limits of `limits`, refused while it is read.
 
 Writing makes files that are safe to open in a spreadsheet: in CSV a cell that
 a spreadsheet would run as a formula is prefixed with an apostrophe (and the
@@ -16,11 +17,13 @@ whose own text starts with an apostrophe is written with one more.
 import csv
 import io
 import json
-import zipfile
+import re
 
 import tablib
 from django.utils.translation import gettext as _
 
+from terms.interchange import limits, xlsx
+from terms.interchange.boundary import sentences_only
 from terms.interchange.errors import UnreadableFile
 
 FORMATS = ("csv", "xlsx", "json")
@@ -71,15 +74,20 @@ def foreign_file_problem(data):
     return f"{what} {save_as}"
 
 
+@sentences_only
 def read_dataset(data, file_format):
-    """Parse uploaded bytes into a dataset with a header row, or raise UnreadableFile."""
+    """Parse uploaded bytes into a dataset with a header row, or raise UnreadableFile.
+
+    Whatever the bytes, nothing else is raised, and a file past one of the limits of
+    `terms.interchange.limits` is refused while it is read.
+    """
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableFile(_("The file is empty."))
     problem = foreign_file_problem(data)
     if problem:
         raise UnreadableFile(problem)
     if file_format == "xlsx":
-        return _read_xlsx(data)
+        return _dataset_from_rows(xlsx.read_first_sheet(data), unescape=True)
     if file_format == "json":
         return _read_json(data)
     if file_format == "csv":
@@ -91,29 +99,71 @@ def read_dataset(data, file_format):
     )
 
 
+# What a UTF-8 byte order mark becomes when a program reads the file as Windows-1252 and
+# writes that text back as UTF-8 (LibreOffice does, asked for the wrong encoding).
+_LOST_BYTE_ORDER_MARK = "\ufeff".encode().decode("cp1252")
+
+
 def decode_text(data):
-    """Text from bytes in UTF-8 (with or without BOM), else Windows-1252."""
+    """Text from bytes in UTF-8 (with or without BOM), else Windows-1252: never a mix.
+
+    A file that is UTF-8 but for some bytes is refused, with where it breaks, rather than
+    read as Windows-1252, which would garble every accented letter it holds.
+    """
     if b"\x00" in data[:4096]:
         raise UnreadableFile(
             _("This is not a text file (it contains binary data). Upload a CSV, XLSX or JSON file.")
         )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        text = _windows_1252_text(data, error.start)
+    if text.startswith(_LOST_BYTE_ORDER_MARK):
         raise UnreadableFile(
             _(
-                "The file's text encoding is neither UTF-8 nor Windows-1252. "
-                "Save it as 'CSV UTF-8' from your spreadsheet."
-            )
+                "The file's text encoding was lost: it starts with “{mark}”, what is left of "
+                "the mark of a UTF-8 file that was opened as Windows-1252 and saved again, "
+                "which garbles every accented letter too. Export it again as “CSV UTF-8” "
+                "from the original file."
+            ).format(mark=_LOST_BYTE_ORDER_MARK)
+        )
+    return text
+
+
+def _windows_1252_text(data, utf8_error):
+    # Windows-1252 text makes no valid UTF-8 multi-byte sequence but by rare accident
+    # (`É` before a no-break space): one such sequence means UTF-8 was meant.
+    if not data.decode("utf-8", errors="ignore").isascii():
+        line, position = _place(data, utf8_error)
+        raise UnreadableFile(
+            _(
+                "This file mixes two text encodings: it is UTF-8, but line {line} holds "
+                "a character in another one (byte 0x{byte:02X}, character {position} of the "
+                "line). Correct it, or save the file again as “CSV UTF-8” from your spreadsheet."
+            ).format(line=line, byte=data[utf8_error], position=position)
+        )
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        line, position = _place(data, error.start)
+        raise UnreadableFile(
+            _(
+                "The file's text encoding is neither UTF-8 nor Windows-1252 (line {line} "
+                "holds byte 0x{byte:02X}, character {position} of the line). Save it as "
+                "“CSV UTF-8” from your spreadsheet."
+            ).format(line=line, byte=data[error.start], position=position)
         ) from None
 
 
+def _place(data, offset):
+    """(line, character of the line) of a byte offset, both from 1."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    return data.count(b"\n", 0, offset) + 1, len(before) + 1
+
+
 def _sniff_delimiter(text):
-    header = text.split("\n", 1)[0]
+    header = text[: text.find("\n")] if "\n" in text else text
     counts = {delimiter: header.count(delimiter) for delimiter in (";", ",", "\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
@@ -136,38 +186,33 @@ def escape_formula(value):
 def _read_csv(data):
     text = decode_text(data)
     delimiter = _sniff_delimiter(text)
+    return _dataset_from_rows(_csv_rows(text, delimiter), unescape=True)
+
+
+def _csv_rows(text, delimiter):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        yield from reader
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            # The csv module's own limit, a few times ours: the same refusal.
+            raise UnreadableFile(limits.cell_too_long_on_line(reader.line_num)) from None
         message = _("This CSV file is malformed: {error}.").format(error=error)
         raise UnreadableFile(message) from None
-    return _dataset_from_rows(rows, unescape=True)
 
 
-def _read_xlsx(data):
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise UnreadableFile(
-            _("This is not a readable XLSX workbook ({error}).").format(error=error)
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    except Exception as error:  # openpyxl raises many kinds on damaged sheets
-        raise UnreadableFile(
-            _("The workbook's first sheet cannot be read ({error}).").format(error=error)
-        ) from None
-    finally:
-        book.close()
-    return _dataset_from_rows(rows, unescape=True)
+# From where a JSON scan stands to the next bracket outside strings, that bracket
+# captured. Possessive, so it never backtracks: one pass over the file, whatever it holds.
+_JSON_TO_NEXT_BRACKET = re.compile(r'(?:[^"\[\]{}]++|"(?:[^"\\]++|\\.)*+"?)*+([\[\]{}])', re.DOTALL)
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _read_json(data):
+    text = decode_text(data)
+    _check_json_shape(text)
     try:
-        records = json.loads(decode_text(data))
+        records = json.loads(text, parse_int=_json_integer)
     except json.JSONDecodeError as error:
         raise UnreadableFile(
             _("This is not valid JSON: {error} at line {line}.").format(
@@ -180,45 +225,132 @@ def _read_json(data):
     for record in records:
         for key in record:
             if key not in headers:
+                if len(headers) == limits.MAX_COLUMNS:
+                    raise UnreadableFile(limits.too_many_columns())
+                _check_cell(key, 1, len(headers) + 1)
                 headers.append(key)
     if not headers:
         raise UnreadableFile(_("The file is empty."))
     dataset = tablib.Dataset(headers=headers)
-    for record in records:
+    text_size = 0
+    for number, record in enumerate(records, 2):
         row = []
         for key in headers:
-            value = record.get(key)
-            if isinstance(value, (dict, list)):
-                raise UnreadableFile(
-                    _("The value of {key} must be text, not {kind}.").format(
-                        key=repr(key), kind=type(value).__name__
-                    )
-                )
             # None marks a key this object leaves out: that field stays as it is.
+            value = record.get(key)
+            if isinstance(value, str):
+                text_size += _check_cell(value, number, key)
             row.append(value)
+        if text_size > limits.MAX_TEXT_CHARACTERS:
+            raise UnreadableFile(limits.too_much_text())
         dataset.append(row)
     return dataset
 
 
+def _check_json_shape(text):
+    """Refuse, before parsing, what a list of flat objects cannot be: nesting, which can
+    exhaust the parser's stack or memory, and more objects than rows are accepted."""
+    depth = objects = position = object_start = 0
+    top = None
+    while match := _JSON_TO_NEXT_BRACKET.match(text, position):
+        bracket, at, position = match.group(1), match.start(1), match.end()
+        if bracket in "]}":
+            depth -= 1
+            if depth < 0:
+                return  # malformed: the parser tells where
+            continue
+        depth += 1
+        if depth == 1:
+            top = bracket
+        elif depth == 2 and top == "[" and bracket == "{":
+            objects += 1
+            object_start = at
+            if objects > limits.MAX_ROWS:
+                raise UnreadableFile(limits.too_many_rows())
+        elif depth == 2:
+            raise UnreadableFile(_("A JSON glossary must be a list of objects, one per concept."))
+        else:
+            raise UnreadableFile(_json_value_not_text(text, object_start, at, bracket))
+
+
+def _json_value_not_text(text, object_start, bracket_at, bracket):
+    """The refusal of an object's value that is a list or an object, naming its key: the
+    last string before it in the object."""
+    kind = "list" if bracket == "[" else "dict"
+    keys = [m.group() for m in _JSON_STRING.finditer(text, object_start, bracket_at)]
+    if not keys:
+        return _("A JSON glossary must be a list of objects, one per concept.")
+    try:
+        key = json.loads(keys[-1])
+    except ValueError:
+        key = keys[-1]
+    return _("The value of {key} must be text, not {kind}.").format(key=repr(key), kind=kind)
+
+
+def _json_integer(digits):
+    if len(digits.lstrip("-")) > limits.MAX_NUMBER_DIGITS:
+        raise UnreadableFile(
+            _(
+                "This JSON file holds a number of {count} digits; the longest accepted has "
+                "{limit}. A glossary's values are text: write them in quotes."
+            ).format(count=len(digits.lstrip("-")), limit=limits.MAX_NUMBER_DIGITS)
+        )
+    return int(digits)
+
+
+def _check_cell(value, row, column):
+    """The length of a text cell, once it is known to be within the limits."""
+    if len(value) > limits.MAX_CELL_CHARACTERS:
+        raise UnreadableFile(limits.cell_too_long(row, column))
+    if value.count("|") >= limits.MAX_VALUES_PER_CELL:
+        raise UnreadableFile(limits.too_many_values(row, column))
+    if not value.isascii() and _SURROGATE.search(value):
+        # Only JSON can make one ("\ud800"): half of a character, which no database stores.
+        raise UnreadableFile(
+            _(
+                "Row {row}, column {column}: the text holds “\\u{code:04x}”, half of a "
+                "character that needs two such codes; correct the file that made it."
+            ).format(row=row, column=column, code=ord(_SURROGATE.search(value).group()))
+        )
+    return len(value)
+
+
 def _dataset_from_rows(rows, *, unescape):
-    rows = [row for row in rows if any(_has_text(cell) for cell in row)]
-    if not rows:
+    """A dataset from rows of cells, the first row with text naming the columns.
+
+    `rows` is read lazily and a limit stops it, so a file is never read past one.
+    """
+    rows = (row for row in rows if any(_has_text(cell) for cell in row))
+    first = next(rows, None)
+    if first is None:
         raise UnreadableFile(_("The file is empty."))
-    headers = [("" if cell is None else str(cell)).strip() for cell in rows[0]]
+    headers = [("" if cell is None else str(cell)).strip() for cell in first]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
         raise UnreadableFile(_("The file has no header row: its first row must name the columns."))
+    if len(headers) > limits.MAX_COLUMNS:
+        raise UnreadableFile(limits.too_many_columns())
+    for number, header in enumerate(headers, 1):
+        _check_cell(header, 1, number)
     width = len(headers)
     dataset = tablib.Dataset(headers=headers)
-    for number, row in enumerate(rows[1:], 2):
-        cells = list(row[:width]) + [""] * (width - len(row))
-        if any(_has_text(cell) for cell in row[width:]):
+    text_size = 0
+    for number, row in enumerate(rows, 2):
+        if number > limits.MAX_ROWS + 1:
+            raise UnreadableFile(limits.too_many_rows())
+        if len(row) > width and any(_has_text(cell) for cell in row[width:]):
             raise UnreadableFile(
                 _("Line {number} has more cells than the header row has columns.").format(
                     number=number
                 )
             )
+        cells = list(row[:width]) + [""] * (width - len(row))
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str):
+                text_size += _check_cell(cell, number, headers[index])
+        if text_size > limits.MAX_TEXT_CHARACTERS:
+            raise UnreadableFile(limits.too_much_text())
         if unescape:
             cells = [unescape_formula(c) if isinstance(c, str) else c for c in cells]
         dataset.append(["" if c is None else c for c in cells])

@@ -30,10 +30,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 from terms import text
+from terms.interchange.boundary import sentences_only
 from terms.interchange.errors import UnreadableFile
 from terms.languages import content_languages
 from terms.records import ConceptRecord, Content, LeftOut, Reading
@@ -83,7 +84,6 @@ TYPED_ELEMENTS = {
 TERM_CONTAINERS = {"termSec", "tig", "ntig"}
 # Characters XML 1.0 cannot carry at all; lxml refuses them rather than escape them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
 
 
 def entities_refused():
@@ -338,12 +338,12 @@ def read_tbx(data):
 
 # Data categories an entry may hold that the glossary has no place for yet.
 UNKEPT = {
-    "note": _lazy("notes"),
-    "subjectField": _lazy("subject fields"),
-    "usageNote": _lazy("usage notes"),
-    "context": _lazy("contexts (examples of use)"),
-    "source": _lazy("sources"),
-    "deprecated": _lazy("wordings marked deprecated or obsolete"),
+    "note": gettext_lazy("notes"),
+    "subjectField": gettext_lazy("subject fields"),
+    "usageNote": gettext_lazy("usage notes"),
+    "context": gettext_lazy("contexts (examples of use)"),
+    "source": gettext_lazy("sources"),
+    "deprecated": gettext_lazy("wordings marked deprecated or obsolete"),
 }
 
 
@@ -411,6 +411,7 @@ def slug_for_id(xml_id):
     return ""
 
 
+@sentences_only
 def _parse(data):
     if not data or not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableFile(_("The file is empty."))
@@ -418,9 +419,13 @@ def _parse(data):
     # must never be fetched, and entities are the way in for XXE and
     # "billion laughs" files. Entity declarations are refused before parsing
     # (libxml2 would stop a billion laughs with a puzzling message), and again
-    # after it for encodings this byte search cannot see.
-    internal_subset = _INTERNAL_SUBSET.search(data)
-    if internal_subset and b"<!ENTITY" in internal_subset.group(1):
+    # after it for encodings this byte search cannot see. An entity can only be
+    # declared in the DOCTYPE, so `<!ENTITY` anywhere after its start is enough
+    # to refuse (a comment quoting one is refused too, harmlessly): two plain
+    # searches, linear whatever the file holds, where an expression finding the
+    # DOCTYPE's end took quadratic time on `<!DOCTYPE[` repeated.
+    doctype = data.find(b"<!DOCTYPE")
+    if doctype != -1 and data.find(b"<!ENTITY", doctype) != -1:
         raise UnreadableFile(entities_refused())
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.db import DatabaseError
 
 from terms.interchange.formats import IMPORT_FORMATS
 from terms.writer import import_file
@@ -41,13 +42,25 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        report = import_file(
-            path.read_bytes(),
-            file_name=path.name,
-            file_format=options["format"],
-            dry_run=options["dry_run"],
-            overwrite_newer=options["overwrite_newer"],
-        )
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        # The readers turn every file they cannot read into a sentence in the report; a
+        # value the database alone refuses is a sentence too, not a traceback (the
+        # import is one transaction: nothing was written).
+        try:
+            report = import_file(
+                data,
+                file_name=path.name,
+                file_format=options["format"],
+                dry_run=options["dry_run"],
+                overwrite_newer=options["overwrite_newer"],
+            )
+        except DatabaseError as error:
+            raise CommandError(
+                f"Nothing was imported: the database refused a value of this file ({error})."
+            ) from error
         for row in report.stale if report.ok else ():
             self.stderr.write(f"  {row.sentence()}")
         if report.stale and not report.ok:
