@@ -1,5 +1,7 @@
-"""The concept list in Chromium, at 1280 px as a new editor saw it, and on a phone: every
-column in view, the buttons beside the title never over it."""
+"""The concept list and the export screen in Chromium, at 1280 px as a new editor saw them,
+and on a phone: every column in view, the buttons beside the title never over it."""
+
+import re
 
 import pytest
 
@@ -75,12 +77,36 @@ def test_the_buttons_beside_the_title_never_cover_it(open_admin, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def test_the_export_screen_ticks_every_column_at_once_and_downloads_a_dated_csv(open_admin):
+    page = open_admin(1280)
+    page.get_by_role("link", name="Exporter").click()
+    page.wait_for_selector("form.glossary-export")
+    assert page.get_by_label("Format").input_value() == page.locator(
+        "#id_format option", has_text="CSV (UTF-8, virgules)"
+    ).get_attribute("value")
+    every = page.get_by_label("Toutes les colonnes")
+    columns = page.locator(".export-column-list input[type=checkbox]")
+    every.uncheck()
+    assert not any(columns.nth(i).is_checked() for i in range(columns.count()))
+    page.get_by_label("Terme (français)", exact=True).check()
+    page.get_by_label("Identifiant").check()
+    assert every.evaluate("box => box.indeterminate")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le fichier").click()
+    assert re.fullmatch(r"glossaire-\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
+    header = download.value.path().read_bytes().decode("utf-8-sig").split("\r\n")[0]
+    assert header == "slug,term_fr"
+    every.check()
+    assert all(columns.nth(i).is_checked() for i in range(columns.count()))
+    assert page.errors == []
+
+
 def test_the_other_pages_of_the_concepts_fit_a_phone(open_admin):
     from terms.models import Concept
 
     page = open_admin(360)
     first = Concept.objects.order_by("slug").first()
-    for path in ("progress/", "deleted/", f"{first.pk}/delete/"):
+    for path in ("export/", "progress/", "deleted/", f"{first.pk}/delete/"):
         page.goto(page.url.split(CHANGELIST)[0] + CHANGELIST + path)
         assert page.locator("#content h1").is_visible(), path
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
