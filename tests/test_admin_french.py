@@ -1,5 +1,5 @@
 """The editors' admin as a new French editor meets it: the concept list and its name, the
-delete confirmation.
+delete confirmation, and not one English word left on the pages of the concepts.
 
 Every form is read from the page and sent as the browser sends it."""
 
@@ -12,7 +12,7 @@ from django.test import Client
 from terms.models import Concept, ConceptText, IndexEntry, Status
 from tests.conftest import make_concept
 from tests.forms import form_fields, post_data, with_values
-from tests.pages import texts_of
+from tests.pages import texts_of, visible_strings
 
 CHANGELIST = "/admin/terms/concept/"
 
@@ -182,3 +182,89 @@ def test_deleting_selected_concepts_confirms_them_and_their_texts_only(editor_cl
     editor_client.post(CHANGELIST, post_data(confirm))
     assert list(Concept.objects.values_list("slug", flat=True)) == ["vente-sociale"]
     assert Concept.history.filter(history_type="-").count() == 2
+
+
+# -- no English left --------------------------------------------------------------------------
+
+# What a French editor met in English on these pages, and what could come back.
+ENGLISH = [
+    r"Select all",
+    r"Term Fr",
+    r"term \(fr\)",
+    r"acronyms \(fr\)",
+    r"Search documents?",
+    r"Index entr",
+    r"Historical",
+    r"Administration de Django",
+    r"Django",
+    r"Submit",
+    r"This exporter",
+    r"Select",
+    r"Search",
+    r"Export",
+    r"Import",
+    r"Delete",
+    r"History",
+    r"Translation progress",
+    r"Deleted concepts",
+    r"Show counts",
+    r"Status",
+    r"Definition",
+    r"Variants",
+    r"Acronyms",
+    r"See also",
+    r"Last updated",
+    r"Identifier",
+    r"Language contents?",
+    r"missing (translation|definition)",
+    r"No (term|definition) in",
+    r"Summary",
+    r"Objects",
+    r"Yes, I",
+    r"No, take me back",
+    r"Home",
+    r"Welcome",
+    r"Log out",
+    r"Download",
+    r"Columns",
+    r"Slug",
+    r"Texts?",
+]
+LEFTOVER = re.compile(r"(?<!\w)(?:" + "|".join(ENGLISH) + r")(?!\w)", re.IGNORECASE)
+
+
+def english_leftovers(body):
+    return sorted({s for s in visible_strings(body) if LEFTOVER.search(s)})
+
+
+def test_the_pages_of_the_concepts_speak_french_only(editor_client, concepts):
+    churn, draft = concepts["churn"], concepts["draft"]
+    list_body = page(editor_client, CHANGELIST)
+    selected = editor_client.post(
+        CHANGELIST, post_data(selected_on_the_list(list_body, "Vente sociale"))
+    ).content.decode()
+    version = Concept.history.filter(id=churn.pk).latest("history_date").history_id
+    pages = {
+        "list": list_body,
+        "list of drafts": page(editor_client, CHANGELIST, status__exact="draft"),
+        "list without English": page(editor_client, CHANGELIST, missing="en"),
+        "list without definition": page(editor_client, CHANGELIST, missing_definition="fr"),
+        "list searched": page(editor_client, CHANGELIST, q="attrition"),
+        "export": page(editor_client, CHANGELIST + "export/"),
+        "export of a filter": page(editor_client, CHANGELIST + "export/", missing="en"),
+        "delete": page(editor_client, f"{CHANGELIST}{churn.pk}/delete/"),
+        "delete selected": selected,
+        "progress": page(editor_client, CHANGELIST + "progress/"),
+        "change": page(editor_client, f"{CHANGELIST}{churn.pk}/change/"),
+        "add": page(editor_client, CHANGELIST + "add/"),
+        "history": page(editor_client, f"{CHANGELIST}{churn.pk}/history/"),
+        "version": page(editor_client, f"{CHANGELIST}history-version/{version}/"),
+        "home": page(editor_client, "/admin/"),
+    }
+    # The deleted concepts, once one was deleted.
+    url = f"{CHANGELIST}{draft.pk}/delete/"
+    editor_client.post(url, post_data(with_values(form_fields(page(editor_client, url)))))
+    pages["deleted"] = page(editor_client, CHANGELIST + "deleted/")
+    assert "vente-sociale" in pages["deleted"]
+    found = {name: english_leftovers(body) for name, body in pages.items()}
+    assert {name: strings for name, strings in found.items() if strings} == {}
