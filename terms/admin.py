@@ -18,8 +18,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -28,6 +29,14 @@ from terms.admin_files import GlossaryImportExportAdmin
 from terms.admin_forms import ConceptForm, field_label, field_text, language_fields, language_name
 from terms.languages import content_languages
 from terms.models import Concept, ConceptText, IndexEntry, Status
+from terms.records import PARTS
+
+# The admin's name, in its header and in the browser's tab.
+admin.site.site_header = _("Glossary — administration")
+admin.site.site_title = _("Glossary — administration")
+admin.site.index_title = _("Glossary administration")
+# One app of one model: a navigation sidebar would only take the concept list's width.
+admin.site.enable_nav_sidebar = False
 
 
 class MissingContentFilter(admin.SimpleListFilter):
@@ -37,7 +46,9 @@ class MissingContentFilter(admin.SimpleListFilter):
     label = ""
 
     def lookups(self, request, model_admin):
-        return [(code, self.label % {"language": name}) for code, name in settings.LANGUAGES]
+        return [
+            (code, self.label % {"language": language_name(code)}) for code in content_languages()
+        ]
 
     def queryset(self, request, queryset):
         if self.value() in content_languages():
@@ -76,7 +87,17 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
         columns = ["slug"]
         for code in content_languages():
             columns += [f"term_{code}", f"acronyms_{code}"]
-        return [*columns, "status", "updated_at"]
+        return [*columns, "status", "updated"]
+
+    @admin.display(description=_("last updated"), ordering="updated_at")
+    def updated(self, concept):
+        """The date and time in short, so the column stays narrow."""
+        return date_format(timezone.localtime(concept.updated_at), "SHORT_DATETIME_FORMAT")
+
+    def changelist_view(self, request, extra_context=None):
+        # "Concepts", rather than Django's "Select concept to change".
+        context = {"title": capfirst(self.opts.verbose_name_plural), **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     def get_queryset(self, request):
         return (
@@ -292,6 +313,38 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
                 ),
             )
 
+    def get_deleted_objects(self, objs, request):
+        """What a deletion takes away, as editors know it: each concept and its texts.
+
+        The writer also removes what derives from them (index entries, search
+        documents) and keeps their history, from which "Deleted concepts" restores
+        them; none of that is the editor's to confirm. A language block left empty
+        holds nothing to lose, so it is not listed.
+        """
+        languages = content_languages()
+        listed, concept_count, text_count = [], 0, 0
+        for concept in Concept.objects.filter(pk__in=[obj.pk for obj in objs]).prefetch_related(
+            "texts"
+        ):
+            texts = sorted(
+                (t for t in concept.texts.all() if any(getattr(t, part) for part in PARTS)),
+                key=lambda t: (
+                    languages.index(t.language) if t.language in languages else len(languages)
+                ),
+            )
+            listed += [
+                format_html(
+                    _('Concept: <a href="{url}">{concept}</a>'),
+                    url=reverse("admin:terms_concept_change", args=[concept.pk]),
+                    concept=concept,
+                ),
+                [_deleted_text_line(content) for content in texts],
+            ]
+            concept_count += 1
+            text_count += len(texts)
+        counts = {self.opts.verbose_name_plural: concept_count, _("texts"): text_count}
+        return listed, counts, set(), []
+
     def delete_model(self, request, obj):
         writer.delete_concepts([obj.pk], user=request.user, reason="deleted in the admin")
 
@@ -323,6 +376,19 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
                 self.message_user(request, problem, messages.ERROR)
             return
         self.message_user(request, _("%(count)d concept(s) updated.") % {"count": count})
+
+
+def _deleted_text_line(content):
+    """One language's text in a delete confirmation: its term, else what it holds."""
+    wording = (
+        content.term
+        or text.join_values([*content.acronyms, *content.variants])
+        or Truncator(content.definition).words(12)
+    )
+    return _("Text in %(language)s: %(wording)s") % {
+        "language": language_name(content.language),
+        "wording": wording,
+    }
 
 
 def readable_changes(changes):
@@ -374,7 +440,7 @@ def _language_column(part, code):
             return ""
         return content.term if part == "term" else text.join_values(content.acronyms)
 
-    column.short_description = f"{part} ({code})"
+    column.short_description = lazy(field_label, str)(f"{part}_{code}")
     return column
 
 

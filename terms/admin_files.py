@@ -8,6 +8,8 @@ is a dry run of `terms.writer.import_file`, the confirm its real run, and the
 export is `terms.interchange.service.export_file`, as `export_glossary` runs it.
 """
 
+import csv
+import io
 import secrets
 import time
 from pathlib import Path
@@ -19,8 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export import fields, resources
@@ -29,6 +32,7 @@ from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
 from terms import writer
+from terms.admin_forms import field_label
 from terms.interchange.formats import CONTENT_TYPES, EXTENSIONS
 from terms.interchange.service import export_file
 from terms.interchange.spreadsheet import export_columns
@@ -60,8 +64,9 @@ class ConceptResource(resources.Resource):
 class GlossaryFormat(Format):
     """A format of the glossary's own, named for the admin's forms."""
 
-    key = ""
+    key = ""  # the format of the import and export services
     imports = True
+    label = ""  # its name in the export form
 
     def get_title(self):
         return self.key
@@ -81,26 +86,56 @@ class GlossaryFormat(Format):
     def can_export(self):
         return True
 
+    def from_export(self, data):
+        """This format's file, made from the export service's file in `key`."""
+        return data
+
 
 class CSV(GlossaryFormat):
     key = "csv"
+    label = _("CSV (UTF-8, commas)")
 
 
 class XLSX(GlossaryFormat):
     key = "xlsx"
+    label = _("XLSX (Excel, LibreOffice)")
 
 
 class JSON(GlossaryFormat):
     key = "json"
+    label = "JSON"
 
 
 class TBX(GlossaryFormat):
     key = "tbx"
+    label = _("TBX-Basic (terminology tools)")
 
 
 class SKOS(GlossaryFormat):
     key = "skos"
     imports = False
+    label = _("SKOS (Turtle)")
+
+
+class CSVForExcel(GlossaryFormat):
+    """The CSV export as French Excel opens it in columns when double-clicked: `;` between
+    cells (the list separator of a French Windows), still UTF-8 with a BOM and CRLF line
+    ends, with the same cells, formula escapes included."""
+
+    key = "csv"
+    imports = False
+    label = _("CSV for Excel (;)")
+
+    def from_export(self, data):
+        return with_semicolons(data)
+
+
+def with_semicolons(data):
+    """CSV bytes (UTF-8 with BOM, commas) rewritten with semicolons, cell for cell."""
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
 
 
 class CappedImportForm(ImportForm):
@@ -134,14 +169,37 @@ class GlossaryConfirmImportForm(ConfirmImportForm):
 
 
 class GlossaryExportForm(SelectableFieldsExportForm):
+    """The export form in the editors' words: a format chosen from the start (the first,
+    CSV), then the columns as the concept form names them."""
+
     include_drafts = forms.BooleanField(
         label=_("Include drafts in TBX and SKOS files"),
+        label_suffix="",
         required=False,
         help_text=_(
             "Spreadsheets always hold drafts, with their status; TBX and SKOS files have no "
             "status, so they hold published concepts only unless you tick this."
         ),
     )
+    # The formats in the order editors meet them; each choice's value stays its place in
+    # the admin's `export_formats`, which adds the Excel variant last.
+    MENU = [CSV, CSVForExcel, XLSX, JSON, TBX, SKOS]
+
+    def _init_formats(self, formats):
+        super()._init_formats(formats)
+        field = self.fields["format"]
+        field.label = _("Format")
+        field.choices = [
+            (str(formats.index(file_format)), file_format.label)
+            for file_format in sorted(formats, key=self._menu_place)
+        ]
+        field.initial = field.choices[0][0]
+
+    def _menu_place(self, file_format):
+        return self.MENU.index(file_format) if file_format in self.MENU else len(self.MENU)
+
+    def _get_field_label(self, resource, field_name):
+        return field_label(field_name)
 
 
 class Uploads:
@@ -329,6 +387,17 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
+    # -- export ------------------------------------------------------------------------
+
+    # Import's formats, then the Excel variant of the CSV (export only).
+    export_formats = [CSV, XLSX, JSON, TBX, SKOS, CSVForExcel]
+    export_template_name = "admin/terms/concept/export.html"
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["concept_count"] = self.get_export_queryset(request).count()
+        return context
+
     def get_export_data(self, file_format, request, queryset, **kwargs):
         """The export service's file for the changelist's selection, as export_glossary
         writes it."""
@@ -336,11 +405,20 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             raise PermissionDenied
         export_form = kwargs.get("export_form")
         wants_drafts = bool(export_form and export_form.cleaned_data.get("include_drafts"))
-        return export_file(
+        data = export_file(
             file_format.key,
             queryset,
             include_drafts=True if wants_drafts else None,
             columns=self.get_export_resource_fields_from_form(export_form),
+        )
+        return file_format.from_export(data)
+
+    def get_export_filename(self, request, queryset, file_format):
+        """`glossaire-2026-12-01.csv`: the day it is where the editors are."""
+        return "{name}-{day}.{extension}".format(
+            name=pgettext("export file name", "glossary"),
+            day=timezone.localdate().isoformat(),
+            extension=file_format.get_extension(),
         )
 
 

@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "slug": _("Identifier"),
     "status": _("Status"),
     "see_also": _("See also"),
+    "updated_at": _("Last updated"),  # the version an export was made from
 }
 
 

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from terms.interchange.formats import UnreadableFile, decode_text, read_dataset
-from terms.writer import import_file
 from terms.models import Concept, ConceptText
+from terms.writer import import_file
 from tests import hostile_files
 from tests.test_admin import post_import
 
