@@ -161,11 +161,40 @@ class CappedImportForm(ImportForm):
         return upload
 
 
+class EntryChoices(forms.MultipleChoiceField):
+    """Entries of the file, named by where they are; the import itself tells which exist."""
+
+    def valid_value(self, value):
+        return True
+
+
 class GlossaryConfirmImportForm(ConfirmImportForm):
     overwrite_newer = forms.BooleanField(
         label=_("Import these rows all the same, replacing the changes made since the export"),
         required=False,
     )
+    merge = EntryChoices(
+        label=_("Merge into the concept it names"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def offer(self, report):
+        """Show only what this file needs: the stale rows' box, the matches to merge."""
+        if not report.stale:
+            del self.fields["overwrite_newer"]
+        if report.matches:
+            self.fields["merge"].choices = [
+                (
+                    match.where,
+                    _("%(entry)s → “%(term)s” (%(slug)s)")
+                    % {"entry": match.where, "term": match.label, "slug": match.slug},
+                )
+                for match in report.matches
+            ]
+        else:
+            del self.fields["merge"]
+        return self
 
 
 class GlossaryExportForm(SelectableFieldsExportForm):
@@ -279,7 +308,7 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                 data, file_name=upload.name, file_format=file_format, dry_run=True
             )
             context["report"] = report
-            if report.ok and report.rows:
+            if report.ok and (report.rows or report.matches):
                 context["confirm_form"] = GlossaryConfirmImportForm(
                     initial={
                         "import_file_name": uploads.save(data),
@@ -287,9 +316,7 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                         "format": file_format or "",
                         "resource": form.cleaned_data.get("resource", ""),
                     }
-                )
-                if not report.stale:
-                    del context["confirm_form"].fields["overwrite_newer"]
+                ).offer(report)
             context["preview"] = _preview(report)
         return self._import_page(request, form, context)
 
@@ -326,6 +353,7 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             file_format=file_format if file_format in EXTENSIONS else None,
             user=request.user,
             overwrite_newer=confirm.cleaned_data.get("overwrite_newer", False),
+            merge=set(confirm.cleaned_data.get("merge") or ()),
         )
         if not report.ok and report.stale:
             # The editor did not tick the box: the same preview again, the file kept.
@@ -341,7 +369,7 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                 {
                     "report": preview,
                     "preview": _preview(preview),
-                    "confirm_form": confirm,
+                    "confirm_form": confirm.offer(preview),
                     "confirm_problems": report.problems,
                 },
             )

@@ -84,6 +84,11 @@ TERM_PAGE_TYPES = {
 def term_representation(request):
     """The media type a term page answers with, negotiated from Accept (q-values
     included); HTML when the client accepts none of ours."""
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if "turtle" not in accept and "ld+json" not in accept:
+        # Browsers and most clients: no negotiation to do, on the hot path of every
+        # cached term page.
+        return "text/html"
     return request.get_preferred_type(list(TERM_PAGE_TYPES)) or "text/html"
 
 

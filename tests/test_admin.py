@@ -412,3 +412,32 @@ def test_an_old_export_needs_an_explicit_confirmation(editor_client, seed, uploa
     assert response.status_code == 302
     assert "en" not in Concept.objects.get(slug="hybride").texts_by_language()
     assert stored(upload_folder) == []
+
+
+CAT_ENTRY = """<martif type="TBX" xml:lang="en"><text><body><termEntry>
+    <langSet xml:lang="en"><tig><term>Customer onboarding</term></tig></langSet>
+    <langSet xml:lang="fr"><tig><term>Intégration</term></tig><note>Vu chez un client.</note>
+    </langSet></termEntry></body></text></martif>""".encode()
+
+
+@pytest.mark.django_db
+def test_an_entry_naming_a_concept_is_merged_only_when_the_editor_ticks_it(
+    editor_client, seed, upload_folder
+):
+    body = post_import(editor_client, "cat.tbx", CAT_ENTRY, "tbx").content.decode()
+    assert "1 entrée de ce fichier nomme un concept que le glossaire a déjà." in body
+    assert "entrée 1 (« Customer onboarding ») → « Intégration » (integration)" in body
+    assert "Ce que le fichier contient et que le glossaire ne garde pas" in body
+    assert "Notes : 1" in body
+    fields = confirm_fields(body)
+    response = editor_client.post("/admin/terms/concept/process_import/", fields)
+    assert response.status_code == 302
+    english = Concept.objects.get(slug="integration").texts_by_language()["en"]
+    assert english.term != "Customer onboarding"
+    body = post_import(editor_client, "cat.tbx", CAT_ENTRY, "tbx").content.decode()
+    fields = {**confirm_fields(body), "merge": "entrée 1 (« Customer onboarding »)"}
+    response = editor_client.post("/admin/terms/concept/process_import/", fields)
+    assert response.status_code == 302
+    texts = Concept.objects.get(slug="integration").texts_by_language()
+    assert texts["en"].term == "Customer onboarding" and texts["fr"].definition
+    assert Concept.objects.count() == 39

@@ -321,3 +321,23 @@ def test_a_version_a_spreadsheet_shows_as_a_date_still_reads(seed):
     data = f"slug,definition_fr,updated_at\nhybride,Neuve.,{shown}\n".encode()
     report = import_file(data, file_name="x.csv", dry_run=True)
     assert report.ok and report.stale == [] and report.updated == 1
+
+
+@pytest.mark.django_db
+def test_the_command_says_what_a_foreign_file_leaves_out_and_what_it_matches(
+    seed, tmp_path, capsys
+):
+    from tests.test_admin import CAT_ENTRY
+
+    path = tmp_path / "cat.tbx"
+    path.write_bytes(CAT_ENTRY)
+    call_command("import_glossary", str(path))
+    err = capsys.readouterr().err
+    assert "Not kept: 1 notes (e.g. entry 1 (“Customer onboarding”))" in err
+    assert "entry 1 (“Customer onboarding”): left alone, names integration (Intégration)" in err
+    assert "--merge-matches" in err
+    call_command("import_glossary", str(path), "--merge-matches")
+    assert "merged into integration" in capsys.readouterr().err
+    assert Concept.objects.get(slug="integration").texts_by_language()["en"].term == (
+        "Customer onboarding"
+    )

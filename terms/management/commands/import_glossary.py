@@ -30,6 +30,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--merge-matches",
+            action="store_true",
+            help=(
+                "Merge the entries of another tool's TBX file that name an existing concept "
+                "into it (only what they hold is written); without it they are left alone."
+            ),
+        )
+        parser.add_argument(
             "--format",
             choices=IMPORT_FORMATS,
             help="The file's format, when its extension does not say it.",
@@ -56,6 +64,7 @@ class Command(BaseCommand):
                 file_format=options["format"],
                 dry_run=options["dry_run"],
                 overwrite_newer=options["overwrite_newer"],
+                merge=True if options["merge_matches"] else (),
             )
         except DatabaseError as error:
             raise CommandError(
@@ -65,6 +74,14 @@ class Command(BaseCommand):
             self.stderr.write(f"  {row.sentence()}")
         if report.stale and not report.ok:
             self.stderr.write("  Run again with --overwrite-newer to replace those changes.")
+        for item in report.left_out:
+            examples = f" (e.g. {', '.join(item.examples)})" if item.examples else ""
+            self.stderr.write(f"  Not kept: {item.count} {item.what}{examples}")
+        for match in report.matches:
+            done = "merged into" if match.merged else "left alone, names"
+            self.stderr.write(f"  {match.where}: {done} {match.slug} ({match.label})")
+        if any(not match.merged for match in report.matches):
+            self.stderr.write("  Run again with --merge-matches to merge them.")
         if not report.ok:
             for problem in report.problems:
                 self.stderr.write(f"  {problem}")
