@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import translation
 
 from terms.models import Concept, Status
@@ -98,6 +99,14 @@ def editor(db):
 def employee(db):
     """A reader with an account and nothing more: not staff, in no group."""
     return User.objects.create_user("rachel", password="pw")
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A browser session of `editor`, signed in."""
+    client = Client()
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

@@ -17,13 +17,6 @@ DATA = Path(__file__).parent / "data"
 IMPORT = "/admin/terms/concept/import/"
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
 def post_import(client, name, data, file_format):
     """The admin's import form sent with one file: the preview, or the problems."""
     upload = SimpleUploadedFile(name, data)

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.test import Client
 
 from terms.interchange.service import read_records
 from terms.models import Concept
@@ -24,13 +23,6 @@ from tests.pages import option_value, texts_of
 
 EXPORT = "/admin/terms/concept/export/"
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

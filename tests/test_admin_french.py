@@ -18,13 +18,6 @@ CHANGELIST = "/admin/terms/concept/"
 
 
 @pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def concepts(db):
     """A few concepts whose English words are none of the interface's."""
     return {

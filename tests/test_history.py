@@ -11,13 +11,6 @@ def csv(text):
     return text.encode()
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
 def records(slug):
     return Concept.history.filter(slug=slug).order_by("history_date", "history_id")
 

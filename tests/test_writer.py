@@ -26,13 +26,6 @@ from tests.conftest import make_concept
 CHANGELIST = "/admin/terms/concept/"
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
 def glossary(count, *, status="draft", start=0):
     """`count` concepts whose definitions name the first one, as a CSV file."""
     out = io.StringIO()
