@@ -52,6 +52,17 @@ class Site:
     def command(self, *args):
         return [sys.executable, "manage.py", *args]
 
+    def start(self, *args):
+        """A management command started in the background; its output in `stdout`."""
+        return subprocess.Popen(
+            self.command(*args),
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
     def manage(self, *args, timeout=120):
         return subprocess.run(
             self.command(*args),

@@ -215,14 +215,7 @@ def test_an_editor_and_a_second_import_meet_a_large_import_without_an_error(site
     small = tmp_path / "petit.csv"
     small.write_text("slug,term_fr\npetit,Petit import\n", encoding="utf-8")
 
-    first = subprocess.Popen(
-        site.command("import_glossary", str(large_import_file(tmp_path))),
-        cwd=ROOT,
-        env=site.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    first = site.start("import_glossary", str(large_import_file(tmp_path)))
     deadline = time.monotonic() + 60
     while not import_is_running(site):
         assert first.poll() is None and time.monotonic() < deadline, first.stdout.read()
@@ -279,14 +272,7 @@ def test_readers_see_no_error_while_an_import_and_admin_edits_run(site, tmp_path
         time.sleep(1)
         editor = Editor(site.base)
         editor.log_in()
-        importing = subprocess.Popen(
-            site.command("import_glossary", str(import_file(tmp_path))),
-            cwd=ROOT,
-            env=site.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        importing = site.start("import_glossary", str(import_file(tmp_path)))
         edits = 0
         while importing.poll() is None or edits < 4:
             editor.run_action("unpublish", edited_ids)
