@@ -218,6 +218,8 @@ def import_records(
                         plan = plan_import(records, merge=merge)
                         if not plan.report.ok:
                             raise WriteRefused(plan.report.problems)
+                        if plan.report.stale and not overwrite_newer:
+                            raise WriteRefused([row.sentence() for row in plan.report.stale])
                         prepared = _prepare(plan.changes)
                     _write(
                         plan.changes,
