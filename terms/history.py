@@ -11,10 +11,8 @@ the next concept record (a change records the concept and its texts at the same
 moment).
 """
 
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from terms.bulk import insert_rows
@@ -22,7 +20,6 @@ from terms.languages import content_languages
 from terms.models import Concept, ConceptText
 from terms.records import EMPTY, PARTS, ConceptRecord, Content, load_records
 
-EPSILON = timedelta(microseconds=1)
 CREATED, CHANGED, DELETED = "+", "~", "-"
 REASON_LENGTH = 100
 
@@ -149,63 +146,13 @@ def _record_links(entries, when):
 def version_of(history):
     """The concept as recorded by `history` (one of its historical rows), and how it differs
     from the concept today."""
-    if history.history_type == DELETED:
-        # A deletion records the concept as it was; its links are those of the last state
-        # before it.
-        until = history.history_date
-        linked = (
-            Concept.history.filter(id=history.id, history_date__lt=history.history_date)
-            .exclude(history_type=DELETED)
-            .order_by("-history_date", "-history_id")
-            .first()
-        ) or history
-    else:
-        until = _next_record_date(history) or timezone.now() + timedelta(seconds=1)
-        linked = history
-    contents = _contents_until(history.id, until - EPSILON, deleted=history.history_type == DELETED)
-    target_ids = [row.to_concept_id for row in linked.see_also.all()]
-    slugs = dict(Concept.objects.filter(pk__in=target_ids).values_list("pk", "slug"))
-    concept = ConceptRecord(
-        slug=history.slug,
-        status=history.status,
-        contents={language: contents.get(language, EMPTY) for language in content_languages()},
-        see_also=tuple(sorted(slugs[i] for i in target_ids if i in slugs)),
-    )
-    version = Version(history=history, concept=concept)
-    version.changes = _differences(history.id, concept)
-    return version
+    entry = next(e for e in versions(history.id) if e.history.history_id == history.history_id)
+    now = load_records([history.id]).get(history.id)
+    return Version(history=history, concept=entry.concept, changes=_differences(entry.concept, now))
 
 
-def _contents_until(concept_id, moment, *, deleted):
-    """{language: Content} of the concept's texts as they stood at `moment`; for a deleted
-    concept, its texts as they were before they went."""
-    records = ConceptText.history.filter(concept_id=concept_id, history_date__lte=moment)
-    if deleted:
-        records = ConceptText.history.filter(concept_id=concept_id).exclude(history_type=DELETED)
-    contents = {}
-    for text in records.order_by("language", "-history_date", "-history_id"):
-        if text.language in contents or text.language not in content_languages():
-            continue
-        contents[text.language] = (
-            EMPTY
-            if text.history_type == DELETED
-            else Content(text.term, tuple(text.acronyms), tuple(text.variants), text.definition)
-        )
-    return contents
-
-
-def _next_record_date(history):
-    return (
-        Concept.history.filter(id=history.id, history_date__gt=history.history_date)
-        .order_by("history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-
-
-def _differences(concept_id, then):
-    """[(field, then, now)] for every field where the version differs from today."""
-    now = load_records([concept_id]).get(concept_id)
+def _differences(then, now):
+    """[(field, then, now)] for every field where `then` differs from `now` (None: gone)."""
     now_fields = now.fields() if now else dict.fromkeys(then.fields(), "")
     return [
         (name, value, now_fields[name])
@@ -226,7 +173,11 @@ class Entry:
 
 def versions(concept_id):
     """The versions of a concept, newest first, each with what it changed. A fixed number of
-    queries however long the history."""
+    queries however long the history.
+
+    A version's texts are those written until the next version of the concept; a deletion
+    records the concept as it was just before, with the texts it still had.
+    """
     rows = list(
         Concept.history.filter(id=concept_id)
         .select_related("history_user")
@@ -243,24 +194,28 @@ def versions(concept_id):
     targets = {target for linked in links.values() for target in linked}
     slugs = dict(Concept.objects.filter(pk__in=targets).values_list("pk", "slug"))
     now = load_records([concept_id]).get(concept_id)
-    entries, contents, previous, position = [], {}, None, 0
+    # `contents` follows every text row; `kept` ignores deletions, for a deleted concept's
+    # last state (texts may be recorded as deleted just before the concept is).
+    entries, contents, kept, previous, position = [], {}, {}, None, 0
     for number, row in enumerate(rows):
+        until = rows[number + 1].history_date if number + 1 < len(rows) else None
+        while position < len(texts) and (until is None or texts[position].history_date < until):
+            text = texts[position]
+            position += 1
+            if text.language not in content_languages():
+                continue
+            if text.history_type == DELETED:
+                contents[text.language] = EMPTY
+            else:
+                contents[text.language] = kept[text.language] = Content(
+                    text.term, tuple(text.acronyms), tuple(text.variants), text.definition
+                )
         if row.history_type == DELETED:
-            concept = previous or ConceptRecord(slug=row.slug, status=row.status)
+            concept = replace(
+                previous or ConceptRecord(slug=row.slug, status=row.status),
+                contents={code: kept.get(code, EMPTY) for code in content_languages()},
+            )
         else:
-            # A version's texts are those written until the next version of the concept.
-            until = rows[number + 1].history_date if number + 1 < len(rows) else None
-            while position < len(texts) and (until is None or texts[position].history_date < until):
-                text = texts[position]
-                position += 1
-                if text.language in content_languages():
-                    contents[text.language] = (
-                        EMPTY
-                        if text.history_type == DELETED
-                        else Content(
-                            text.term, tuple(text.acronyms), tuple(text.variants), text.definition
-                        )
-                    )
             concept = ConceptRecord(
                 slug=row.slug,
                 status=row.status,
@@ -269,12 +224,7 @@ def versions(concept_id):
                     sorted(slugs[t] for t in links.get(row.history_id, ()) if t in slugs)
                 ),
             )
-        before = previous.fields() if previous else {}
-        changes = [
-            (name, before.get(name, ""), value)
-            for name, value in concept.fields().items()
-            if previous is not None and value != before.get(name, "")
-        ]
+        changes = _differences(previous, concept) if previous else []
         restorable = (
             row.history_type != DELETED
             and bool(concept.content(content_languages()[0]).term)
@@ -294,15 +244,7 @@ def changes_since(concept_id, version):
     seen = rows.filter(history_date__lte=since).last() if since else None
     if latest is None:
         return "", None, []
-    now = load_records([concept_id]).get(concept_id)
-    then = version_of(seen).concept if seen else None
-    changes = []
-    if now is not None and then is not None:
-        changes = [
-            (name, value, now.fields()[name])
-            for name, value in then.fields().items()
-            if value != now.fields()[name]
-        ]
+    changes = version_of(seen).changes if seen else []
     return str(latest.history_user or ""), latest.history_date, changes
 
 

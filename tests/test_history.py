@@ -168,3 +168,17 @@ def test_a_version_that_is_the_concept_now_offers_no_restore(seed, editor_client
     response = editor_client.post(f"/admin/terms/concept/history-version/{only.history_id}/")
     assert response.status_code == 200
     assert records("hybride").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_concept_deleted_outside_the_admin_is_restored_with_its_texts(seed, editor_client):
+    """A shell's delete: simple-history records the texts as deleted just before the concept;
+    the deletion's version is still the concept as it was, texts included."""
+    concept = Concept.objects.get(slug="hybride")
+    pk = concept.pk
+    concept.delete()
+    deletion = Concept.history.filter(id=pk, history_type="-").get()
+    response = editor_client.post(f"/admin/terms/concept/history-version/{deletion.history_id}/")
+    assert response.status_code == 302
+    restored = Concept.objects.get(pk=pk).texts_by_language()
+    assert restored["fr"].term == "Hybride" and restored["fr"].definition.startswith("Combinaison")
