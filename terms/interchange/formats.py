@@ -42,19 +42,21 @@ EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "json": "json", "tbx": "tbx", "skos"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def guess_format(file_name, data):
-    """The format of an upload, from its content first and its extension second."""
+def guess_format(file_name, data, chosen=None):
+    """The format of an upload: what its first bytes prove (a workbook, XML, JSON), else the
+    format an editor `chosen`, else its extension, else CSV. A format picked by mistake for
+    a workbook, a JSON or an XML file is not believed."""
+    stripped = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
-    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
-    if extension in IMPORT_FORMATS:
-        return extension
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped[:1] in (b"[", b"{"):
-        return "json"
     if stripped[:1] == b"<":
         return "tbx"
-    return "csv"
+    if stripped[:1] in (b"[", b"{"):
+        return "json"
+    if chosen:
+        return chosen
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    return extension if extension in IMPORT_FORMATS else "csv"
 
 
 def foreign_file_problem(data):

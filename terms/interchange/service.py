@@ -22,26 +22,12 @@ def read_records(data, *, file_name="", file_format=None):
     """The records of a file's bytes, in file order; raises UnreadableFile.
 
     The format is recognised from the file; `file_format`, when given, decides only
-    where the content does not (a format picked by mistake for a workbook, a JSON or an
-    XML file is not believed).
+    where the content does not (`formats.guess_format`).
     """
-    file_format = content_format(data) or file_format or guess_format(file_name, data)
+    file_format = guess_format(file_name, data, chosen=file_format)
     if file_format == "tbx":
         return tbx.read_tbx(data)
     return spreadsheet.read(data, file_format)
-
-
-def content_format(data):
-    """The format the first bytes of a file prove (a workbook, XML, JSON), or None for
-    plain text, which is read as CSV."""
-    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if start[:1] == b"<":
-        return "tbx"
-    if start[:1] in (b"[", b"{"):
-        return "json"
-    return None
 
 
 def export_records(queryset=None, *, include_drafts=True):
