@@ -243,7 +243,8 @@ def save_concept(record, *, concept_id=None, user=None, reason="", seen_version=
     """
     before = load_records([concept_id]).get(concept_id) if concept_id else None
     after = record.cleaned()
-    problems = [message for _field, message in _problems_of(after, _known_slugs())]
+    linkable = set(Concept.objects.filter(slug__in=after.see_also).values_list("slug", flat=True))
+    problems = [message for _field, message in _problems_of(after, linkable)]
     if problems:
         raise WriteRefused(problems)
     with write_transaction():
@@ -495,10 +496,6 @@ def _sentence(where, name, message):
         return str(message)
     sentence = _("{where}, column {column}: {message}") if name else _("{where}: {message}")
     return capfirst(sentence.format(where=where, column=name, message=message))
-
-
-def _known_slugs():
-    return set(Concept.objects.values_list("slug", flat=True))
 
 
 def _problems_of(record, slugs):
