@@ -10,6 +10,7 @@ export is `terms.interchange.service.export_file`, as `export_glossary` runs it.
 
 import csv
 import io
+import json
 import secrets
 import time
 from pathlib import Path
@@ -33,9 +34,11 @@ from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsE
 
 from terms import writer
 from terms.admin_forms import field_label
+from terms.interchange import layouts
 from terms.interchange.formats import CONTENT_TYPES, EXTENSIONS
 from terms.interchange.service import export_file
 from terms.interchange.spreadsheet import export_columns
+from terms.models import ColumnMapping
 from terms.records import field_names
 
 PREVIEW_ROWS = 200
@@ -168,7 +171,92 @@ class EntryChoices(forms.MultipleChoiceField):
         return True
 
 
+class ColumnsForm(forms.Form):
+    """Where each column of another tool's spreadsheet goes: one menu per column of the
+    file, with its first values, and the file kept between the steps."""
+
+    step = forms.CharField(widget=forms.HiddenInput, initial="columns")
+    upload = forms.CharField(widget=forms.HiddenInput)
+    original_file_name = forms.CharField(widget=forms.HiddenInput, required=False)
+    format = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, layout, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout = layout
+        # Another tool's dates are not versions of our concepts: no column goes there.
+        choices = [(layouts.IGNORE, _("— leave this column out —"))] + [
+            (name, field_label(name)) for name in layouts.fields() if name != layouts.VERSION_COLUMN
+        ]
+        for position, column in enumerate(layout.columns):
+            samples = layout.samples.get(column) or []
+            self.fields[f"column_{position}"] = forms.ChoiceField(
+                label=layout.headers[column],
+                choices=choices,
+                required=False,
+                initial=layout.mapping.get(column, layouts.IGNORE),
+                help_text=(
+                    _("For example: %(values)s") % {"values": " · ".join(samples)}
+                    if samples
+                    else _("This column is empty.")
+                ),
+            )
+
+    def column_fields(self):
+        return [self[f"column_{position}"] for position in range(len(self.layout.columns))]
+
+    def file_name(self):
+        """The uploaded file's name, as the editor knows it."""
+        if self.is_bound:
+            return self.data.get("original_file_name", "")
+        return self.initial.get("original_file_name", "")
+
+    def assigned(self):
+        """[(column, field label)] of the columns read, as the layout reads them."""
+        return [
+            (self.layout.headers[column], field_label(target))
+            for column in self.layout.columns
+            if (target := self.layout.mapping.get(column))
+        ]
+
+    def left_out(self):
+        return [self.layout.headers[column] for column in self.layout.ignored()]
+
+    def mapping(self):
+        return {
+            column: self.cleaned_data.get(f"column_{position}") or layouts.IGNORE
+            for position, column in enumerate(self.layout.columns)
+        }
+
+
+def remembered(layout):
+    """The layout with the mapping last chosen for files with its columns, if any."""
+    saved = ColumnMapping.objects.filter(columns=layout.key).first()
+    if saved is not None and set(saved.mapping) == set(layout.columns):
+        layout.mapping = dict(saved.mapping)
+    return layout
+
+
+def remember(layout, mapping):
+    ColumnMapping.objects.update_or_create(columns=layout.key, defaults={"mapping": mapping})
+
+
+def mapping_from(posted):
+    """The mapping a confirm form carries (JSON), or None for a file in our own columns."""
+    try:
+        mapping = json.loads(posted or "null")
+    except ValueError:
+        return None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        return None
+    return mapping or None
+
+
 class GlossaryConfirmImportForm(ConfirmImportForm):
+    # Empty when the format was recognised from the file, as the import form offers first.
+    format = forms.CharField(widget=forms.HiddenInput, required=False)
+    columns = forms.CharField(widget=forms.HiddenInput, required=False)
     overwrite_newer = forms.BooleanField(
         label=_("Import these rows all the same, replacing the changes made since the export"),
         required=False,
@@ -295,9 +383,12 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
     import_template_name = "admin/terms/concept/import.html"
 
     def import_action(self, request, **kwargs):
-        """The import form; posted, a dry run of the file and its preview."""
+        """The import form; posted, a dry run of the file and its preview. Another tool's
+        spreadsheet first asks where its columns go."""
         if not self.has_import_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and request.POST.get("step") == "columns":
+            return self._columns_chosen(request)
         form = self.create_import_form(request)
         context = {}
         if request.method == "POST" and form.is_valid():
@@ -307,18 +398,80 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             report = writer.import_file(
                 data, file_name=upload.name, file_format=file_format, dry_run=True
             )
-            context["report"] = report
-            if report.ok and (report.rows or report.matches):
-                context["confirm_form"] = GlossaryConfirmImportForm(
-                    initial={
-                        "import_file_name": uploads.save(data),
-                        "original_file_name": upload.name,
-                        "format": file_format or "",
-                        "resource": form.cleaned_data.get("resource", ""),
-                    }
-                ).offer(report)
-            context["preview"] = _preview(report)
+            kept = {
+                "upload": uploads.save(data),
+                "original_file_name": upload.name,
+                "format": file_format or "",
+            }
+            if report.layout is not None and report.layout.undecided:
+                return self._columns_page(
+                    request, ColumnsForm(remembered(report.layout), initial=kept), report
+                )
+            context.update(self._preview_context(report, kept))
         return self._import_page(request, form, context)
+
+    def _columns_chosen(self, request):
+        """The columns an editor assigned: remembered, and the file previewed with them."""
+        name = request.POST.get("upload", "")
+        data = uploads.read(name)
+        if data is None:
+            messages.error(
+                request, gettext("This preview has expired: upload the file again to import it.")
+            )
+            return redirect("admin:terms_concept_import")
+        file_name = request.POST.get("original_file_name", "")
+        file_format = request.POST.get("format", "")
+        file_format = file_format if file_format in EXTENSIONS else None
+        report = writer.import_file(
+            data, file_name=file_name, file_format=file_format, dry_run=True
+        )
+        if report.layout is None:
+            return self._import_page(request, self._blank_import_form(request), {"report": report})
+        form = ColumnsForm(report.layout, request.POST)
+        if not form.is_valid():
+            return self._columns_page(request, form, report)
+        mapping = form.mapping()
+        report = writer.import_file(
+            data, file_name=file_name, file_format=file_format, dry_run=True, mapping=mapping
+        )
+        if report.layout is None:
+            # The columns do not make a glossary (no French term, a field chosen twice…):
+            # the same menus again, with the reason.
+            return self._columns_page(request, form, report)
+        remember(report.layout, mapping)
+        kept = {"upload": name, "original_file_name": file_name, "format": file_format or ""}
+        return self._import_page(
+            request, self._blank_import_form(request), self._preview_context(report, kept)
+        )
+
+    def _preview_context(self, report, kept):
+        """The preview of a dry run, with the confirm form when there is something to import
+        and the columns' menus when the file is another tool's."""
+        context = {"report": report, "preview": _preview(report)}
+        layout = report.layout
+        mapped = layout is not None and not layout.own
+        if report.ok and (report.rows or report.matches):
+            context["confirm_form"] = GlossaryConfirmImportForm(
+                initial={
+                    "import_file_name": kept["upload"],
+                    "original_file_name": kept["original_file_name"],
+                    "format": kept["format"],
+                    "resource": "",
+                    "columns": json.dumps(layout.mapping) if mapped else "",
+                }
+            ).offer(report)
+        elif not mapped:
+            uploads.remove(kept["upload"])
+        if mapped:
+            context["columns_form"] = ColumnsForm(layout, initial=kept)
+        return context
+
+    def _columns_page(self, request, columns_form, report):
+        return self._import_page(
+            request,
+            self._blank_import_form(request),
+            {"columns_form": columns_form, "columns_report": report},
+        )
 
     def _chosen_format(self, index):
         """The format an editor picked (its key), or None to recognise it from the file."""
@@ -347,6 +500,7 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             )
             return redirect("admin:terms_concept_import")
         file_format = confirm.cleaned_data["format"]
+        mapping = mapping_from(confirm.cleaned_data.get("columns"))
         report = writer.import_file(
             data,
             file_name=confirm.cleaned_data["original_file_name"],
@@ -354,6 +508,7 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             user=request.user,
             overwrite_newer=confirm.cleaned_data.get("overwrite_newer", False),
             merge=set(confirm.cleaned_data.get("merge") or ()),
+            mapping=mapping,
         )
         if not report.ok and report.stale:
             # The editor did not tick the box: the same preview again, the file kept.
@@ -362,6 +517,7 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                 file_name=confirm.cleaned_data["original_file_name"],
                 file_format=file_format if file_format in EXTENSIONS else None,
                 dry_run=True,
+                mapping=mapping,
             )
             return self._import_page(
                 request,

@@ -314,6 +314,18 @@ class ImportLock(models.Model):
         return f"import by {self.holder} since {self.started_at:%H:%M}"
 
 
+class ColumnMapping(models.Model):
+    """Where an editor last said another tool's spreadsheet columns go, offered again when a
+    file with the same columns comes back (terms/admin_files.py)."""
+
+    columns = models.CharField(max_length=64, unique=True)  # layouts.Layout.key
+    mapping = models.JSONField()  # {file column: field, or "" for a column left out}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return ", ".join(f"{column} → {target or '-'}" for column, target in self.mapping.items())
+
+
 @receiver(post_delete, sender=Concept)
 def make_cached_pages_stale(sender, instance, **kwargs):
     # However a concept goes (the admin, a shell, a script), no cached page may show it

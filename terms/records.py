@@ -200,12 +200,13 @@ class LeftOut:
 
 
 class Reading(list):
-    """The records a file holds, in file order, and what its reader left out (`left_out`:
-    [LeftOut])."""
+    """The records a file holds, in file order, what its reader left out (`left_out`:
+    [LeftOut]), and for a spreadsheet how its columns were read (`layout`)."""
 
-    def __init__(self, records=(), left_out=()):
+    def __init__(self, records=(), left_out=(), layout=None):
         super().__init__(records)
         self.left_out = list(left_out)
+        self.layout = layout
 
 
 def field_names():

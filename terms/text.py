@@ -109,6 +109,15 @@ def slug_for(text):
     return slug[:80].rstrip("-")
 
 
+def cell_text(value):
+    """A spreadsheet cell as text, whatever the spreadsheet made of it (None, numbers, text)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def split_values(cell):
     """Values of a multi-valued cell (`AE | CSM`), trimmed, without empties or repeats."""
     values = []

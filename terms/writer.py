@@ -139,6 +139,9 @@ class ImportReport:
     stale: list = field(default_factory=list)  # [StaleRow]: changed since the file's export
     matches: list = field(default_factory=list)  # [Match]: foreign entries naming a concept
     left_out: list = field(default_factory=list)  # [LeftOut]: what the file held, not kept
+    # How a spreadsheet's columns were read (layouts.Layout), or, when the import stopped
+    # for want of a mapping, its columns and a suggestion.
+    layout: object = None
 
     @property
     def ok(self):
@@ -171,12 +174,16 @@ def import_file(
     user=None,
     overwrite_newer=False,
     merge=(),
+    mapping=None,
 ):
-    """Import the bytes of a CSV, XLSX, JSON or TBX file, all or nothing."""
+    """Import the bytes of a CSV, XLSX, JSON or TBX file, all or nothing. `mapping` says
+    where another tool's spreadsheet columns go ({file column: field})."""
     try:
-        records = read_records(data, file_name=file_name, file_format=file_format)
+        records = read_records(data, file_name=file_name, file_format=file_format, mapping=mapping)
     except UnreadableFile as error:
-        return ImportReport(dry_run=dry_run, problems=[str(error)])
+        return ImportReport(
+            dry_run=dry_run, problems=[str(error)], layout=getattr(error, "layout", None)
+        )
     reason = f"import of {file_name or 'a file'}"
     return import_records(
         records,
@@ -320,7 +327,11 @@ def plan_import(records, *, merge=()):
     is a possible match (`ImportReport.matches`): merged into that concept only if its
     `where` is in `merge` (or `merge` is True), otherwise left alone.
     """
-    report = ImportReport(dry_run=True, left_out=list(getattr(records, "left_out", ())))
+    report = ImportReport(
+        dry_run=True,
+        left_out=list(getattr(records, "left_out", ())),
+        layout=getattr(records, "layout", None),
+    )
     generation = GlossaryState.current()
     known = dict(Concept.objects.values_list("slug", "pk"))
     records = [_with_slug(record) for record in records]
@@ -415,29 +426,29 @@ class Match:
 def _place_foreign(records, known, report, merge):
     """Records of another tool's file, placed in the glossary: those that name an existing
     concept by a term are possible matches (merged into it if chosen, else left alone); the
-    others get slugs no concept has yet. Links between them follow."""
+    others get slugs no concept has yet. Links between them follow.
+
+    An entry matches the concept that shares the most of its terms (French and English
+    both before either alone), and no two entries of one file match the same concept: a
+    file that holds two entries with the same French term (Weblate's "related" and
+    "matching", both "correspondant") finds each its own concept again."""
     by_term = {}
     for concept_id, language, term in ConceptText.objects.exclude(term="").values_list(
         "concept_id", "language", "term"
     ):
-        by_term.setdefault((language, text.fold(term)), (concept_id, term))
+        by_term.setdefault((language, text.fold(term)), []).append((concept_id, term))
     slug_of = {concept_id: slug for slug, concept_id in known.items()}
     taken = set(known) | {record.slug for record in records if not record.foreign}
+    claimed = set()
     placed, renamed = [], {}
     for record in records:
         if not record.foreign:
             placed.append(record)
             continue
-        match = next(
-            (
-                by_term[(language, text.fold(content.term))]
-                for language, content in record.contents.items()
-                if content.term and (language, text.fold(content.term)) in by_term
-            ),
-            None,
-        )
+        match = _best_match(record, by_term, claimed)
         if match is not None:
             concept_id, term = match
+            claimed.add(concept_id)
             merged = merge is True or record.where in merge
             report.matches.append(Match(record.where, slug_of[concept_id], term, merged))
             renamed[record.slug] = slug_of[concept_id]
@@ -457,6 +468,24 @@ def _place_foreign(records, known, report, merge):
         else record
         for record in placed
     ]
+
+
+def _best_match(record, by_term, claimed):
+    """(concept id, its term) of the unclaimed concept sharing the most terms with a foreign
+    record, the first named on a tie; None when no concept shares one."""
+    shared, first_term = {}, {}
+    for language, content in record.contents.items():
+        if not content.term:
+            continue
+        for concept_id, term in by_term.get((language, text.fold(content.term)), ()):
+            if concept_id in claimed:
+                continue
+            shared[concept_id] = shared.get(concept_id, 0) + 1
+            first_term.setdefault(concept_id, term)
+    if not shared:
+        return None
+    best = max(shared, key=shared.get)  # max keeps the first of equals: dicts keep order
+    return best, first_term[best]
 
 
 def _with_slug(record):

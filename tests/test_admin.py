@@ -163,9 +163,9 @@ def test_admin_import_previews_then_confirms(editor_client, seed):
 
 @pytest.mark.django_db
 def test_admin_import_of_an_invalid_file_lists_problems_and_offers_no_confirm(editor_client, seed):
-    response = post_import(editor_client, "bad.csv", b"slug,term_fr,colour\na,A,red\n", "csv")
+    response = post_import(editor_client, "bad.csv", b"slug,term_fr,term_fr\na,A,B\n", "csv")
     body = response.content.decode()
-    assert "Colonne(s) inconnue(s) : &#x27;colour&#x27;" in body  # in French
+    assert "Colonne(s) en double : term_fr." in body  # in French
     assert "process_import" not in body
 
 
@@ -308,7 +308,7 @@ def confirm_fields(body):
 
 @pytest.mark.django_db
 def test_a_refused_upload_leaves_nothing_behind(editor_client, seed, upload_folder):
-    post_import(editor_client, "bad.csv", b"slug,term_fr,colour\na,A,red\n", "csv")
+    post_import(editor_client, "bad.csv", b"slug,term_fr,term_fr\na,A,B\n", "csv")
     post_import(editor_client, "empty.csv", b"slug,term_fr\nhybride,\n", "csv")
     post_import(editor_client, "same.csv", b"slug,term_fr\nhybride,Hybride\n", "csv")
     assert stored(upload_folder) == []
@@ -376,11 +376,20 @@ def test_the_format_is_recognised_from_the_file(editor_client, seed):
 
 
 @pytest.mark.django_db
-def test_an_unknown_column_is_a_sentence_never_a_traceback(editor_client, seed):
+def test_an_unknown_column_asks_where_it_goes_never_a_traceback(editor_client, seed):
     upload = SimpleUploadedFile("x.csv", b"slug,term_fr,couleur\na,A,rouge\n")
     body = editor_client.post(IMPORT, {"format": "", "import_file": upload}).content.decode()
-    assert "Colonne(s) inconnue(s) : &#x27;couleur&#x27;" in body
+    assert "Quelles colonnes importer ?" in body
     assert "Traceback" not in body and "File &quot;" not in body and ".py" not in body
+    # The glossary's own columns stay where they are; the unknown one is left out unless
+    # the editor says otherwise, and the preview says what was left out.
+    preview = editor_client.post(IMPORT, post_data(with_values(form_fields(body)))).content
+    preview = preview.decode()
+    assert "<strong>slug</strong> → Identifiant, <strong>term_fr</strong> → Terme (français)" in (
+        preview
+    )
+    assert "Cellules de la colonne « couleur », non importées : 1" in preview
+    assert "1 nouveau(x)" in preview
 
 
 @pytest.mark.django_db
@@ -434,3 +443,15 @@ def test_an_entry_naming_a_concept_is_merged_only_when_the_editor_ticks_it(
     texts = Concept.objects.get(slug="integration").texts_by_language()
     assert texts["en"].term == "Customer onboarding" and texts["fr"].definition
     assert Concept.objects.count() == 39
+
+
+@pytest.mark.django_db
+def test_a_file_whose_format_was_recognised_can_be_confirmed(editor_client, seed):
+    # The import form offers "Reconnu d'après le fichier" first: its preview must confirm.
+    upload = SimpleUploadedFile("nouveau", b"slug;term_fr\r\nnouveau;Nouveau\r\n")
+    body = editor_client.post(IMPORT, {"format": "", "import_file": upload}).content.decode()
+    fields = dict(form_fields(body))
+    assert fields["format"] == "" and fields["import_file_name"]
+    response = editor_client.post("/admin/terms/concept/process_import/", fields)
+    assert response.status_code == 302
+    assert Concept.objects.filter(slug="nouveau").exists()

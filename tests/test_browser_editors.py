@@ -126,7 +126,7 @@ def import_through_the_page(page, base, path):
     return page.locator("#content").inner_text()
 
 
-def test_a_file_with_an_unknown_column_says_so_without_a_traceback(
+def test_a_file_with_an_unknown_column_asks_where_it_goes_without_a_traceback(
     live_seed, french_page, tmp_path
 ):
     make_editor("edith")
@@ -134,8 +134,40 @@ def test_a_file_with_an_unknown_column_says_so_without_a_traceback(
     path = tmp_path / "couleurs.csv"
     path.write_text("slug,term_fr,couleur\nrouge,Rouge,rouge\n", encoding="utf-8")
     content = import_through_the_page(french_page, live_seed.url, path)
-    assert "Colonne(s) inconnue(s) : 'couleur'" in content
+    assert "Quelles colonnes importer ?" in content
+    assert french_page.get_by_label("couleur").input_value() == ""
     assert "Traceback" not in french_page.content() and "site-packages" not in french_page.content()
+
+
+def test_a_teams_own_sheet_is_mapped_previewed_and_merged_as_the_editor_chooses(
+    live_seed, french_page
+):
+    from terms.models import ConceptText
+
+    make_editor("edith")
+    sign_in(french_page, live_seed.url, "edith")
+    path = DATA / "libreoffice" / "plain-sheet-by-calc.xlsx"
+    content = import_through_the_page(french_page, live_seed.url, path)
+    assert "Les colonnes de plain-sheet-by-calc.xlsx ne sont pas celles du glossaire" in content
+    assert french_page.get_by_label("Anglais").input_value() == "term_en"
+    assert french_page.get_by_label("Français").input_value() == "term_fr"
+    french_page.get_by_label("Commentaire").select_option(label="Définition (français)")
+    french_page.get_by_role("button", name="Prévisualiser avec ces colonnes").click()
+    french_page.wait_for_selector(".import-summary")
+    content = french_page.locator("#content").inner_text()
+    assert "1 nouveau(x), 0 modifié(s), 0 inchangé(s)." in content
+    assert "Lignes sans terme en fr, non importées : 1" in content
+    french_page.get_by_label("ligne 2 → « Intégration » (integration)").check()
+    french_page.locator("input[name=confirm]").click()
+    french_page.wait_for_selector("#result_list")
+    assert "Importation terminée : 1 nouveau(x), 1 modifié(s)" in (
+        french_page.locator(".messagelist").inner_text()
+    )
+    integration = ConceptText.objects.get(concept__slug="integration", language="fr")
+    assert integration.definition == "Mot de l'équipe Customer Success"
+    # The next file with these columns opens with the same choices.
+    import_through_the_page(french_page, live_seed.url, path)
+    assert french_page.get_by_label("Commentaire").input_value() == "definition_fr"
 
 
 def test_a_semicolon_csv_saved_by_libreoffice_imports(live_seed, french_page):

@@ -104,7 +104,7 @@ def test_a_translators_two_column_file_saved_by_calc_updates_only_english_defini
         ("export-saved-by-calc.ods", "This is an OpenDocument spreadsheet (.ods)."),
         ("export-saved-by-calc-excel-97.xls", "This is an old Excel 97–2003 workbook (.xls)."),
         ("export-printed-by-calc.pdf", "This is a PDF document, not a spreadsheet."),
-        ("other-columns-by-calc.xlsx", "Unknown column(s): 'nom', 'prénom', 'service'"),
+        ("other-columns-by-calc.xlsx", "Unknown column(s): 'Nom', 'Prénom', 'Service'"),
     ],
 )
 def test_files_that_are_not_a_glossary_say_what_they_are_and_change_nothing(

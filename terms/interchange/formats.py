@@ -164,11 +164,22 @@ def _place(data, offset):
     return data.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
-def _sniff_delimiter(text):
+def _sniff_dialect(text):
+    """(delimiter, quote character) of a CSV text: the usual separator its header uses most,
+    else, for a header of quoted names with none of them (`'source' 'target'`, as some
+    translate-toolkit CSVs are), what Python's sniffer reads in its first lines."""
     header = text[: text.find("\n")] if "\n" in text else text
     counts = {delimiter: header.count(delimiter) for delimiter in (";", ",", "\t")}
     best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+    if counts[best]:
+        return best, '"'
+    if header[:1] in ("'", '"'):
+        try:
+            sniffed = csv.Sniffer().sniff(text[:8192], delimiters=" ;,\t|")
+        except csv.Error:
+            return ",", '"'
+        return sniffed.delimiter, sniffed.quotechar
+    return ",", '"'
 
 
 def unescape_formula(value):
@@ -187,12 +198,14 @@ def escape_formula(value):
 
 def _read_csv(data):
     text = decode_text(data)
-    delimiter = _sniff_delimiter(text)
-    return _dataset_from_rows(_csv_rows(text, delimiter), unescape=True)
+    delimiter, quote = _sniff_dialect(text)
+    return _dataset_from_rows(_csv_rows(text, delimiter, quote), unescape=True)
 
 
-def _csv_rows(text, delimiter):
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+def _csv_rows(text, delimiter, quote='"'):
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote, strict=True
+    )
     try:
         yield from reader
     except csv.Error as error:

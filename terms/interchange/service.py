@@ -7,8 +7,10 @@ can never disagree about what a file holds.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from terms.interchange import skos, spreadsheet, tbx
+from terms.interchange.errors import UnreadableFile
 from terms.interchange.formats import FORMATS, guess_format
 from terms.models import Concept
 from terms.records import load_records
@@ -18,16 +20,21 @@ WITH_STATUS = FORMATS
 EXPORT_CHUNK = 1000
 
 
-def read_records(data, *, file_name="", file_format=None):
+def read_records(data, *, file_name="", file_format=None, mapping=None):
     """The records of a file's bytes, in file order; raises UnreadableFile.
 
     The format is recognised from the file; `file_format`, when given, decides only
-    where the content does not (`formats.guess_format`).
+    where the content does not (`formats.guess_format`). `mapping` says where another
+    tool's spreadsheet columns go (`layouts`); a TBX file has no columns to map.
     """
     file_format = guess_format(file_name, data, chosen=file_format)
     if file_format == "tbx":
+        if mapping:
+            raise UnreadableFile(
+                _("This is a TBX file: it has no columns to assign, only spreadsheets do.")
+            )
         return tbx.read_tbx(data)
-    return spreadsheet.read(data, file_format)
+    return spreadsheet.read(data, file_format, file_name=file_name, mapping=mapping)
 
 
 def export_records(queryset=None, *, include_drafts=True):

@@ -13,10 +13,16 @@ How a row reads:
   leaves out says nothing either;
 - a blank slug is left blank: the writer derives it from the terms.
 
+Another tool's spreadsheet (Weblate's glossary, recognised by itself, or any sheet
+whose columns an editor assigned: `terms.interchange.layouts`) has no slugs: its
+rows are foreign records, matched to concepts by their terms, an empty cell says
+nothing, and a row without a term in the default language is left out and reported.
+
 The bytes themselves are read and written by `terms.interchange.formats`, which
 knows the dialects of real spreadsheet files and keeps cells formula-safe.
 """
 
+from dataclasses import replace
 from datetime import UTC
 
 import tablib
@@ -24,14 +30,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from terms import text
+from terms.interchange import layouts
 from terms.interchange.errors import UnreadableFile
 from terms.interchange.formats import read_dataset, write_dataset
+from terms.interchange.layouts import VERSION_COLUMN
 from terms.languages import content_languages, default_language
 from terms.models import Status
-from terms.records import LIST_PARTS, PARTS, ConceptRecord, Content, field_names
-
-# The last column of an export: the version (last update) each row was made from.
-VERSION_COLUMN = "updated_at"
+from terms.records import LIST_PARTS, PARTS, ConceptRecord, Content, LeftOut, Reading
 
 STATUS_WORDS = {
     "published": Status.PUBLISHED,
@@ -43,70 +48,139 @@ STATUS_WORDS = {
 }
 
 
-def cell_text(value):
-    """A cell as text, whatever the spreadsheet made of it (None, numbers, text)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def read(data, file_format, *, file_name="", mapping=None):
+    """The records of a CSV, XLSX or JSON file, in file order, as a Reading that also says
+    how its columns were read (`layout`) and what it held that is not kept (`left_out`).
 
-
-def read(data, file_format):
-    """The records of a CSV, XLSX or JSON file, in file order; raises UnreadableFile when
-    the file as a whole is wrong (unreadable, unknown or repeated columns…)."""
+    The glossary's own columns read as they are; Weblate's glossary layout is recognised;
+    any other file needs `mapping` ({file column: field}, see `layouts`). Raises
+    ColumnsNeeded when the columns are not known and no mapping is given, UnreadableFile
+    when the file as a whole is wrong (unreadable, repeated columns…).
+    """
     dataset = read_dataset(data, file_format)
-    headers = _checked_headers(dataset.headers or [])
-    return [
-        _record(
-            dict(zip(headers, row, strict=False)), where=_("row {number}").format(number=number)
-        )
-        for number, row in enumerate(dataset, 2)  # the header is row 1
-    ]
-
-
-def export_columns():
-    """The columns of an export: the record's fields, then its version."""
-    return [*field_names(), VERSION_COLUMN]
-
-
-def _checked_headers(raw_headers):
-    headers = [cell_text(h).strip().lstrip("\ufeff").strip().lower() for h in raw_headers]
-    known = export_columns()
-    if not any(headers):
+    raw_headers, rows = _without_empty_columns(list(dataset.headers or []), list(dataset))
+    if not any(text.cell_text(header).strip() for header in raw_headers):
         raise UnreadableFile(_("The file has no header row: its first row must name the columns."))
-    unknown = [h for h in headers if h not in known]
-    if unknown:
-        raise UnreadableFile(
-            _("Unknown column(s): {unknown}. Expected columns: {known}.").format(
-                unknown=", ".join(repr(h) for h in unknown), known=", ".join(known)
-            )
-        )
-    repeated = sorted({h for h in headers if headers.count(h) > 1})
-    if repeated:
-        raise UnreadableFile(
-            _("Column(s) given twice: {columns}.").format(columns=", ".join(repeated))
-        )
-    if "slug" not in headers and f"term_{default_language()}" not in headers:
+    layout = layouts.layout_of(raw_headers, rows, file_name=file_name, mapping=mapping)
+    targets = set(layout.mapping.values())
+    if "slug" not in targets and f"term_{default_language()}" not in targets:
         raise UnreadableFile(
             _(
                 "The file needs a 'slug' column or a '{term}' column "
                 "to know which concept each row is."
             ).format(term=f"term_{default_language()}")
         )
-    return headers
+    left_out = {}
+    records = []
+    for number, row in enumerate(rows, 2):  # the header is row 1
+        where = _("row {number}").format(number=number)
+        cells = dict(zip(layout.columns, row, strict=False))
+        for column in layout.ignored():
+            if text.cell_text(cells.get(column)).strip():
+                what = _("cells of the column “{column}”, not imported").format(
+                    column=layout.headers[column]
+                )
+                left_out.setdefault(what, LeftOut(what)).add(where)
+        values = {target: cells.get(column) for column, target in layout.mapping.items() if target}
+        record = _record(values, where=where, foreign=layout.foreign)
+        if layout.foreign:
+            record = replace(record, foreign=True)
+            if not record.contents and not record.slug:
+                continue  # a row with nothing the glossary keeps
+        records.append((_key(cells, layout.group_by) or where, record))
+    if layout.group_by:
+        records = _grouped(records)
+    kept = [record for _key_, record in records]
+    if layout.foreign:
+        kept = _with_default_term(kept, left_out)
+    return Reading(kept, left_out=list(left_out.values()), layout=layout)
 
 
-def _record(row, *, where):
-    """One row as a (partial) record; a JSON null, like an absent column, says nothing."""
+def _without_empty_columns(headers, rows):
+    """The sheet without columns that have neither a header nor a value (a spreadsheet's
+    trailing blank columns)."""
+    keep = [
+        i
+        for i, header in enumerate(headers)
+        if text.cell_text(header).strip()
+        or any(i < len(row) and text.cell_text(row[i]).strip() for row in rows)
+    ]
+    return [headers[i] for i in keep], [
+        [row[i] if i < len(row) else None for i in keep] for row in rows
+    ]
+
+
+def _key(cells, columns):
+    """What makes rows one concept, or None when the row has nothing to be grouped by."""
+    key = tuple(text.fold(text.cell_text(cells.get(column))) for column in columns)
+    return key if any(key) else None
+
+
+def _grouped(keyed_records):
+    """Rows with the same key as one record: Weblate writes one row per translation of a
+    term, so a term's further translations become its variants."""
+    groups = {}
+    for key, record in keyed_records:
+        if key in groups:
+            groups[key] = (key, _merged(groups[key][1], record))
+        else:
+            groups[key] = (key, record)
+    return list(groups.values())
+
+
+def _merged(first, other):
+    contents = dict(first.contents)
+    for language, extra in other.contents.items():
+        mine = contents.get(language)
+        if mine is None:
+            contents[language] = extra
+            continue
+        wordings = [w for w in (extra.term, *(extra.variants or ())) if w]
+        if not mine.term:
+            mine = replace(mine, term=wordings.pop(0) if wordings else mine.term)
+        variants = [v for v in (*(mine.variants or ()), *wordings) if v != mine.term]
+        contents[language] = replace(
+            mine,
+            variants=tuple(dict.fromkeys(variants)) or mine.variants,
+            acronyms=tuple(dict.fromkeys((*(mine.acronyms or ()), *(extra.acronyms or ()))))
+            or mine.acronyms,
+            definition=mine.definition or extra.definition,
+        )
+    return replace(first, contents=contents, problems=(*first.problems, *other.problems))
+
+
+def _with_default_term(records, left_out):
+    """Another tool's rows that have a term in the default language; the others are left out,
+    and said to be: no language is ever filled from another."""
+    language = default_language()
+    kept = []
+    for record in records:
+        if record.slug or record.content(language).term:
+            kept.append(record)
+            continue
+        what = _("rows with no term in {language}, not imported").format(language=language)
+        left_out.setdefault(what, LeftOut(what)).add(record.where)
+    return kept
+
+
+def export_columns():
+    """The columns of an export: the record's fields, then its version."""
+    return layouts.fields()
+
+
+def _record(row, *, where, foreign=False):
+    """One row, {field: cell}, as a (partial) record; a JSON null, like an absent column,
+    says nothing, and so does an empty cell of another tool's file."""
     problems = []
 
     def given(column):
-        return column in row and row[column] is not None
+        if column not in row or row[column] is None:
+            return False
+        return not foreign or bool(text.cell_text(row[column]).strip())
 
     status = None
     if given("status"):
-        word = cell_text(row["status"]).strip()
+        word = text.cell_text(row["status"]).strip()
         if word:
             status = STATUS_WORDS.get(word.lower())
             if status is None:
@@ -131,8 +205,8 @@ def _record(row, *, where):
                 }
             )
     updated_at = None
-    if given(VERSION_COLUMN) and cell_text(row[VERSION_COLUMN]).strip():
-        updated_at = _version(cell_text(row[VERSION_COLUMN]).strip())
+    if given(VERSION_COLUMN) and text.cell_text(row[VERSION_COLUMN]).strip():
+        updated_at = _version(text.cell_text(row[VERSION_COLUMN]).strip())
         if updated_at is None:
             problems.append(
                 (
@@ -140,14 +214,14 @@ def _record(row, *, where):
                     _(
                         "Unreadable date {value}: leave the column as the export wrote it, or "
                         "remove it."
-                    ).format(value=repr(cell_text(row[VERSION_COLUMN]).strip()[:40])),
+                    ).format(value=repr(text.cell_text(row[VERSION_COLUMN]).strip()[:40])),
                 )
             )
     return ConceptRecord(
-        slug=cell_text(row.get("slug")).strip(),
+        slug=text.cell_text(row.get("slug")).strip(),
         status=status,
         contents=contents,
-        see_also=tuple(text.split_values(cell_text(row["see_also"])))
+        see_also=tuple(text.split_values(text.cell_text(row["see_also"])))
         if given("see_also")
         else None,
         updated_at=updated_at,
@@ -169,7 +243,7 @@ def _version(value):
 
 
 def _cell_value(part, value):
-    raw = cell_text(value)
+    raw = text.cell_text(value)
     if part in LIST_PARTS:
         return tuple(text.split_values(raw))
     if part == "term":

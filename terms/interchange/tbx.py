@@ -255,6 +255,7 @@ class _Entry:
     other_languages: set = field(default_factory=set)  # languages the glossary lacks
     other_definitions: int = 0
     unkept: list = field(default_factory=list)  # data categories with no home here
+    other_categories: list = field(default_factory=list)  # and those we know nothing of
 
 
 def read_tbx(data):
@@ -292,6 +293,8 @@ def read_tbx(data):
             left_out.add(_("definitions in languages the glossary does not hold"), where)
         for category in entry.unkept:
             left_out.add(UNKEPT[category], where)
+        for category in entry.other_categories:
+            left_out.add(_("other information ({category})").format(category=category), where)
         if not any(content.term for content in contents.values()):
             left_out.add(
                 _("entries with no term in {languages}, not imported").format(
@@ -344,6 +347,19 @@ UNKEPT = {
     "context": gettext_lazy("contexts (examples of use)"),
     "source": gettext_lazy("sources"),
     "deprecated": gettext_lazy("wordings marked deprecated or obsolete"),
+    "transaction": gettext_lazy("history records (who made or changed an entry, when)"),
+}
+
+
+# Data categories the reader turns into the glossary's fields (read from terms and their
+# notes, or from the entry); any other one with text is reported as left out.
+READ_CATEGORIES = {
+    "definition",
+    "crossReference",
+    "termType",
+    "administrativeStatus",
+    "normativeAuthorization",
+    "abbreviatedFormFor",
 }
 
 
@@ -518,6 +534,16 @@ def _read_entry(element, languages):
             entry.targets.append(node.get("target").lstrip("#"))
         elif category in UNKEPT and " ".join(_text(node).split()):
             entry.unkept.append(category)
+        elif name == "transac":
+            entry.unkept.append("transaction")
+        elif name in ("transacNote", "date"):
+            continue  # part of the transaction just counted
+        elif (
+            name in TYPED_ELEMENTS
+            and category not in READ_CATEGORIES
+            and " ".join(_text(node).split())
+        ):
+            entry.other_categories.append(category or name)
     return entry
 
 

@@ -1,11 +1,13 @@
 """Import a glossary file (CSV, XLSX or JSON) exactly as the admin's import does."""
 
+import shlex
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import DatabaseError
 
 from terms.interchange.formats import IMPORT_FORMATS
+from terms.interchange.layouts import parse_map_options
 from terms.writer import import_file
 
 
@@ -38,6 +40,17 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--map",
+            action="append",
+            metavar="COLUMN=FIELD",
+            help=(
+                "For another tool's spreadsheet: the glossary field a column of the file holds, "
+                "e.g. --map source=term_en --map target=term_fr; an empty FIELD leaves the "
+                "column out. Repeat for each column. Weblate's glossary columns are recognised "
+                "without it."
+            ),
+        )
+        parser.add_argument(
             "--format",
             choices=IMPORT_FORMATS,
             help="The file's format, when its extension does not say it.",
@@ -54,6 +67,12 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        try:
+            mapping = parse_map_options(options["map"])
+        except ValueError as error:
+            raise CommandError(
+                f"--map {error} does not read: write COLUMN=FIELD, e.g. --map source=term_en."
+            ) from error
         # The readers turn every file they cannot read into a sentence in the report; a
         # value the database alone refuses is a sentence too, not a traceback (the
         # import is one transaction: nothing was written).
@@ -65,11 +84,27 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 overwrite_newer=options["overwrite_newer"],
                 merge=True if options["merge_matches"] else (),
+                mapping=mapping or None,
             )
         except DatabaseError as error:
             raise CommandError(
                 f"Nothing was imported: the database refused a value of this file ({error})."
             ) from error
+        layout = report.layout
+        if layout is not None and layout.undecided:
+            self.stderr.write("  The file's columns, and where they might go:")
+            for column in layout.columns:
+                samples = ", ".join(layout.samples[column]) or "empty"
+                self.stderr.write(f"    {layout.headers[column]!r} (e.g. {samples})")
+            suggestion = " ".join(
+                f"--map {_quoted(layout.headers[column] + '=' + layout.mapping[column])}"
+                for column in layout.columns
+            )
+            self.stderr.write(f"  Say where each goes, e.g.: {suggestion}")
+        elif layout is not None and not layout.own:
+            read_as = f"a {layout.tool} glossary" if layout.tool else "the columns given"
+            ignored = ", ".join(layout.headers[c] for c in layout.ignored()) or "none"
+            self.stderr.write(f"  Read as {read_as}: {layout.describe()} (left out: {ignored})")
         for row in report.stale if report.ok else ():
             self.stderr.write(f"  {row.sentence()}")
         if report.stale and not report.ok:
@@ -93,3 +128,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {column}: {old!r} → {new!r}")
         prefix = "Dry run: " if options["dry_run"] else ""
         self.stdout.write(self.style.SUCCESS(prefix + report.summary()))
+
+
+def _quoted(argument):
+    return shlex.quote(argument)

@@ -46,3 +46,6 @@ calc export-saved-by-calc.ods ods "$work/glossary.xlsx"
 calc export-saved-by-calc-excel-97.xls "xls:MS Excel 97" "$work/glossary.xlsx"
 calc export-printed-by-calc.pdf pdf "$work/glossary.xlsx"
 calc other-columns-by-calc.xlsx xlsx "$here/other-columns.csv" "CSV:44,34,76,1"
+# A team's own two-column sheet (English, French, a comment), saved as XLSX: another
+# tool's columns, which the import asks an editor to assign.
+calc plain-sheet-by-calc.xlsx xlsx "$here/plain-sheet.csv" "CSV:44,34,76,1"
