@@ -261,7 +261,7 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
         """The concept, then one block per content language (side by side on a wide
         screen: admin/terms/concept/change_form.html), its links, and this change's why."""
         return [
-            (None, {"fields": ["slug", "status"]}),
+            (None, {"fields": ["slug", "status", "domains"]}),
             *[
                 (
                     capfirst(language_name(code)),

@@ -30,11 +30,15 @@ PART_LABELS = {
     "term": _("Term"),
     "acronyms": _("Acronyms"),
     "variants": _("Variants"),
+    "deprecated": _("To avoid"),
     "definition": _("Definition"),
+    "note": _("Note"),
+    "source": _("Source"),
 }
 FIELD_LABELS = {
     "slug": _("Identifier"),
     "status": _("Status"),
+    "domains": _("Domains"),
     "see_also": _("See also"),
     "updated_at": _("Last updated"),  # the version an export was made from
 }
@@ -103,11 +107,31 @@ def _language_form_fields():
             required=False,
             help_text=_("Other wordings that lead to this concept; separate several with |."),
         )
+        fields[f"deprecated_{code}"] = ValueListField(
+            label=PART_LABELS["deprecated"],
+            required=False,
+            help_text=_(
+                "Wordings that must not be used: they lead to this concept, shown as to be "
+                "avoided; separate several with |."
+            ),
+        )
         fields[f"definition_{code}"] = forms.CharField(
             label=PART_LABELS["definition"],
             required=False,
             widget=forms.Textarea(attrs={"rows": 8}),
             help_text=_("Plain text. Separate paragraphs with a blank line."),
+        )
+        fields[f"note_{code}"] = forms.CharField(
+            label=PART_LABELS["note"],
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("How to use the term, or an example. Plain text."),
+        )
+        fields[f"source_{code}"] = forms.CharField(
+            label=PART_LABELS["source"],
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Where the definition comes from: a text, or an address (https://…)."),
         )
     return fields
 
@@ -124,8 +148,12 @@ class ConceptFormBase(forms.ModelForm):
 
     class Meta:
         model = Concept
-        fields = ["slug", "status", "see_also"]
-        labels = {"slug": FIELD_LABELS["slug"], "status": FIELD_LABELS["status"]}
+        fields = ["slug", "status", "domains", "see_also"]
+        labels = {
+            "slug": FIELD_LABELS["slug"],
+            "status": FIELD_LABELS["status"],
+            "domains": FIELD_LABELS["domains"],
+        }
         help_texts = {
             "slug": _(
                 "The concept's address in URLs and spreadsheets. Leave it empty to derive it "
@@ -224,11 +252,15 @@ class ConceptFormBase(forms.ModelForm):
                     term=text.clean_term(data.get(f"term_{code}") or ""),
                     acronyms=tuple(data.get(f"acronyms_{code}") or ()),
                     variants=tuple(data.get(f"variants_{code}") or ()),
+                    deprecated=tuple(data.get(f"deprecated_{code}") or ()),
                     definition=text.clean_definition(data.get(f"definition_{code}") or ""),
+                    note=text.clean_definition(data.get(f"note_{code}") or ""),
+                    source=text.clean_definition(data.get(f"source_{code}") or ""),
                 )
                 for code in content_languages()
             },
             see_also=tuple(sorted(concept.slug for concept in data.get("see_also") or ())),
+            domains=tuple(sorted(domain.slug for domain in data.get("domains") or ())),
         )
 
 

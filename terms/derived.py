@@ -94,10 +94,7 @@ def load_contents(concept_ids):
         concept_id__in=concept_ids
     ).values_list("concept_id", "language", *PARTS):
         if concept_id in found:
-            term, acronyms, variants, definition = parts
-            found[concept_id][1][language] = Content(
-                term, tuple(acronyms), tuple(variants), definition
-            )
+            found[concept_id][1][language] = Content.from_row(parts)
     return found
 
 
@@ -124,7 +121,7 @@ def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
     ):
         if concept_id not in contents_of and concept_id not in removed:
             untouched.setdefault(concept_id, {})[language] = Content(
-                term, tuple(acronyms), tuple(variants), ""
+                term, tuple(acronyms), tuple(variants)
             )
     for concept_id, contents in untouched.items():
         names += mentions.names_of(concept_id, contents, (0, concept_id))
@@ -238,7 +235,8 @@ def index_entries(concept_id, published, contents):
     """The index rows of one concept, for every page language, in `INDEX_ENTRY_FIELDS` order.
 
     On a page in language L: the concept's term as L shows it (its own, else the
-    fallback, marked untranslated), L's acronyms and variants, and the acronyms of
+    fallback, marked untranslated), L's acronyms, variants and wordings to avoid (kind
+    DEPRECATED: the page tells readers to say the term instead), and the acronyms of
     the other languages too (readers hear `CSM` whatever language they read).
     """
     empty = Content()
@@ -251,6 +249,7 @@ def index_entries(concept_id, published, contents):
         wordings = [(IndexEntry.Kind.TERM, label)]
         wordings += [(IndexEntry.Kind.ACRONYM, acronym) for acronym in own.acronyms]
         wordings += [(IndexEntry.Kind.VARIANT, variant) for variant in own.variants]
+        wordings += [(IndexEntry.Kind.DEPRECATED, wording) for wording in own.deprecated]
         for code in content_languages():
             if code != language:
                 other = contents.get(code, empty)
@@ -287,6 +286,7 @@ def search_document(concept_id, published, contents):
             labels.append([content.term, IndexEntry.Kind.TERM])
         labels += [[acronym, IndexEntry.Kind.ACRONYM] for acronym in content.acronyms]
         labels += [[variant, IndexEntry.Kind.VARIANT] for variant in content.variants]
+        labels += [[wording, IndexEntry.Kind.DEPRECATED] for wording in content.deprecated]
         if content.definition:
             definitions.append(content.definition)
     names = " ".join(text.fold(wording) for wording, _kind in labels)

@@ -17,8 +17,8 @@ from django.utils.dateparse import parse_datetime
 
 from terms.bulk import insert_rows
 from terms.languages import content_languages
-from terms.models import Concept, ConceptText
-from terms.records import EMPTY, PARTS, ConceptRecord, Content, load_records
+from terms.models import Concept, ConceptText, Domain
+from terms.records import EMPTY, PARTS, ConceptRecord, Content, load_records, text_values
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
 REASON_LENGTH = 100
@@ -78,6 +78,7 @@ def record(entries, *, user, reason, when):
         ],
     )
     _record_links(entries, when)
+    _record_domains(entries, when)
     insert_rows(
         ConceptText.history.model,
         [
@@ -95,10 +96,7 @@ def record(entries, *, user, reason, when):
                 text_id,
                 concept_id,
                 language,
-                content.term,
-                list(content.acronyms),
-                list(content.variants),
-                content.definition,
+                *text_values(content),
                 when,
                 reason,
                 text_kind,
@@ -135,6 +133,37 @@ def _record_links(entries, when):
             (link_ids.get((concept_id, ids[slug]), 0), recorded[concept_id], concept_id, ids[slug])
             for concept_id, _kind, concept, _texts in entries
             for slug in concept.see_also
+            if slug in ids and concept_id in recorded
+        ],
+    )
+
+
+def _record_domains(entries, when):
+    """The domains of each recorded version, as simple-history keeps them."""
+    snapshot = Concept.history.model
+    recorded = dict(snapshot.objects.filter(history_date=when).values_list("id", "history_id"))
+    slugs = {slug for _id, _kind, concept, _texts in entries for slug in concept.domains}
+    if not slugs:
+        return
+    ids = dict(Domain.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+    through_ids = dict(
+        ((concept_id, domain_id), through_id)
+        for through_id, concept_id, domain_id in Concept.domains.through.objects.filter(
+            concept_id__in=list(recorded)
+        ).values_list("id", "concept_id", "domain_id")
+    )
+    insert_rows(
+        snapshot.domains.model,
+        ["id", "history", "concept", "domain"],
+        [
+            (
+                through_ids.get((concept_id, ids[slug]), 0),
+                recorded[concept_id],
+                concept_id,
+                ids[slug],
+            )
+            for concept_id, _kind, concept, _texts in entries
+            for slug in concept.domains
             if slug in ids and concept_id in recorded
         ],
     )
@@ -188,6 +217,11 @@ def versions(concept_id):
         from_concept_id=concept_id
     ).values_list("history_id", "to_concept_id"):
         links.setdefault(history_id, []).append(target)
+    domains = {}
+    for history_id, slug in Concept.history.model.domains.model.objects.filter(
+        concept_id=concept_id
+    ).values_list("history_id", "domain__slug"):
+        domains.setdefault(history_id, []).append(slug)
     texts = list(
         ConceptText.history.filter(concept_id=concept_id).order_by("history_date", "history_id")
     )
@@ -207,8 +241,8 @@ def versions(concept_id):
             if text.history_type == DELETED:
                 contents[text.language] = EMPTY
             else:
-                contents[text.language] = kept[text.language] = Content(
-                    text.term, tuple(text.acronyms), tuple(text.variants), text.definition
+                contents[text.language] = kept[text.language] = Content.from_row(
+                    [getattr(text, part) for part in PARTS]
                 )
         if row.history_type == DELETED:
             concept = replace(
@@ -223,6 +257,7 @@ def versions(concept_id):
                 see_also=tuple(
                     sorted(slugs[t] for t in links.get(row.history_id, ()) if t in slugs)
                 ),
+                domains=tuple(sorted(domains.get(row.history_id, ()))),
             )
         changes = _differences(previous, concept) if previous else []
         restorable = (

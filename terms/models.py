@@ -49,6 +49,35 @@ class ConceptQuerySet(models.QuerySet):
         return self.filter(~models.Exists(present))
 
 
+class Domain(models.Model):
+    """A field the glossary's concepts are grouped by (roles, metrics, ways of selling…),
+    with a name per content language; readers browse the concepts of one."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The domain's address in URLs and spreadsheets (column domains)."),
+    )
+    names = models.JSONField(_("names"), default=dict, blank=True)  # {language: name}
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name(default_language())
+
+    def get_absolute_url(self):
+        return reverse("terms:domain", kwargs={"slug": self.slug})
+
+    def name(self, language):
+        """The domain's name on a page in `language` (the fallback rule), else its slug."""
+        value, _code = first_present(lambda code: self.names.get(code, ""), language)
+        return value or self.slug
+
+
 class Concept(models.Model):
     slug = models.SlugField(
         _("slug"),
@@ -66,6 +95,9 @@ class Concept(models.Model):
         related_name="see_also_of",
         blank=True,
     )
+    domains = models.ManyToManyField(
+        Domain, verbose_name=_("domains"), related_name="concepts", blank=True
+    )
     # Derived from the definitions by `refresh_mentions`; never typed in.
     mentions = models.ManyToManyField(
         "self",
@@ -80,8 +112,8 @@ class Concept(models.Model):
 
     objects = ConceptQuerySet.as_manager()
     # Every save (form, import, restore) and every deletion, with who, when and why;
-    # see-also links are part of each snapshot.
-    history = HistoricalRecords(m2m_fields=[see_also], excluded_fields=["mentions"])
+    # see-also links and domains are part of each snapshot.
+    history = HistoricalRecords(m2m_fields=[see_also, domains], excluded_fields=["mentions"])
 
     class Meta:
         verbose_name = _("concept")
@@ -162,10 +194,24 @@ class ConceptText(models.Model):
         blank=True,
         help_text=_("Other wordings that must lead to this concept."),
     )
+    deprecated = models.JSONField(
+        _("wordings to avoid"),
+        default=list,
+        blank=True,
+        help_text=_("Wordings that lead to this concept but must not be used."),
+    )
     definition = models.TextField(
         _("definition"),
         blank=True,
         help_text=_("Plain text. Separate paragraphs with a blank line."),
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("How to use the term, or an example. Plain text.")
+    )
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_("Where the definition comes from: a text, or an address (https://…)."),
     )
     # Derived by `refresh_mentions`: the definition cut into [text, slug-or-null]
     # pieces, where a slug marks a word that names another concept.
@@ -194,6 +240,7 @@ class IndexEntry(models.Model):
         TERM = "term", _("term")
         ACRONYM = "acronym", _("acronym")
         VARIANT = "variant", _("variant")
+        DEPRECATED = "deprecated", _("to avoid")
 
     concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="index_entries")
     language = models.CharField(max_length=10)

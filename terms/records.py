@@ -18,8 +18,9 @@ from terms import text
 from terms.languages import content_languages, first_present
 from terms.models import Concept, ConceptText, Status
 
-PARTS = ("term", "acronyms", "variants", "definition")
-LIST_PARTS = ("acronyms", "variants")
+# A language's content, in the interchange order of its columns.
+PARTS = ("term", "acronyms", "variants", "deprecated", "definition", "note", "source")
+LIST_PARTS = ("acronyms", "variants", "deprecated")
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,31 @@ class Content:
     term: str | None = ""
     acronyms: tuple[str, ...] | None = ()
     variants: tuple[str, ...] | None = ()
+    deprecated: tuple[str, ...] | None = ()  # wordings to avoid: they lead here, never name it
     definition: str | None = ""
+    note: str | None = ""  # how to use the term, or an example
+    source: str | None = ""  # where the definition comes from: text or an address
+
+    @classmethod
+    def from_row(cls, values):
+        """A stored content from its PARTS values as the database gives them (lists)."""
+        return cls(
+            *(
+                tuple(value or ()) if part in LIST_PARTS else value or ""
+                for part, value in zip(PARTS, values, strict=True)
+            )
+        )
 
     def __bool__(self):
         return any(getattr(self, part) for part in PARTS)
 
     def names(self):
-        """Every wording that names the concept in this language."""
+        """Every wording that names the concept in this language (not those to avoid)."""
         return [*([self.term] if self.term else []), *self.acronyms, *self.variants]
+
+    def wordings(self):
+        """Every wording that leads to the concept in this language, those to avoid included."""
+        return [*self.names(), *self.deprecated]
 
     def over(self, current):
         """This content with what it does not say taken from `current`."""
@@ -55,11 +73,15 @@ class Content:
             term=text.clean_term(self.term),
             acronyms=tuple(text.split_values(text.join_values(self.acronyms))),
             variants=tuple(text.split_values(text.join_values(self.variants))),
+            deprecated=tuple(text.split_values(text.join_values(self.deprecated))),
             definition=text.clean_definition(self.definition),
+            note=text.clean_definition(self.note),
+            source=text.clean_definition(self.source),
         )
 
 
 EMPTY = Content()
+NOT_GIVEN = Content(*(None for _part in PARTS))  # a file that says nothing of a language
 
 
 @dataclass(frozen=True)
@@ -77,14 +99,15 @@ class ConceptRecord:
     status: str | None = Status.PUBLISHED
     contents: dict = field(default_factory=dict)  # {language: Content}
     see_also: tuple[str, ...] | None = ()
+    domains: tuple[str, ...] | None = ()  # slugs of the domains it belongs to
     updated_at: datetime | None = field(default=None, compare=False)
     where: str = field(default="", compare=False)
     problems: tuple = field(default=(), compare=False)
     # Read from another tool's file: its slug is only a suggestion (the writer makes it
     # unique, or matches the concept by its terms), and it adds links, never removes one.
     foreign: bool = field(default=False, compare=False)
-    # Links it names are added to the concept's; none is removed (a TBX file speaks only
-    # for links among its own entries, and a public export leaves drafts out).
+    # Links and domains it names are added to the concept's; none is removed (a TBX file
+    # speaks only for links among its own entries, and a public export leaves drafts out).
     adds_links: bool = field(default=False, compare=False)
 
     def content(self, language):
@@ -97,9 +120,7 @@ class ConceptRecord:
             self,
             status=current.status if self.status is None else self.status,
             contents={
-                language: self.contents.get(language, Content(None, None, None, None)).over(
-                    current.content(language)
-                )
+                language: self.contents.get(language, NOT_GIVEN).over(current.content(language))
                 for language in content_languages()
             },
             see_also=(
@@ -108,6 +129,13 @@ class ConceptRecord:
                 else tuple({*current.see_also, *self.see_also})
                 if self.adds_links
                 else self.see_also
+            ),
+            domains=(
+                current.domains
+                if self.domains is None
+                else tuple({*current.domains, *self.domains})
+                if self.adds_links
+                else self.domains
             ),
         )
 
@@ -120,6 +148,7 @@ class ConceptRecord:
                 language: self.content(language).cleaned() for language in content_languages()
             },
             see_also=tuple(sorted({s.strip() for s in self.see_also if s.strip()})),
+            domains=tuple(sorted({d.strip() for d in self.domains if d.strip()})),
         )
 
     @classmethod
@@ -138,6 +167,7 @@ class ConceptRecord:
             status=values.get("status") or Status.PUBLISHED,
             contents=contents,
             see_also=tuple(text.split_values(values.get("see_also", ""))),
+            domains=tuple(text.split_values(values.get("domains", ""))),
         )
 
     def names(self):
@@ -155,7 +185,11 @@ class ConceptRecord:
     def fields(self):
         """{field: value} in the interchange order (`slug`, `status`, `term_fr`…,
         `see_also`), lists joined with ` | `: how changes are compared and shown."""
-        values = {"slug": self.slug, "status": self.status or ""}
+        values = {
+            "slug": self.slug,
+            "status": self.status or "",
+            "domains": text.join_values(self.domains or ()),
+        }
         for language in content_languages():
             content = self.content(language)
             for part in PARTS:
@@ -171,6 +205,8 @@ class ConceptRecord:
         given = ["slug"] if self.slug else []
         if self.status is not None:
             given.append("status")
+        if self.domains is not None:
+            given.append("domains")
         for language in content_languages():
             content = self.contents.get(language)
             if content is not None:
@@ -209,16 +245,24 @@ class Reading(list):
         self.layout = layout
 
 
+def text_values(content):
+    """A content's PARTS values as the database stores them (lists for lists)."""
+    return tuple(
+        list(getattr(content, part)) if part in LIST_PARTS else getattr(content, part)
+        for part in PARTS
+    )
+
+
 def field_names():
     """Every field of a record, in the interchange order (the spreadsheets' columns)."""
-    names = ["slug", "status"]
+    names = ["slug", "status", "domains"]
     for language in content_languages():
         names += [f"{part}_{language}" for part in PARTS]
     return [*names, "see_also"]
 
 
 def load_records(concept_ids):
-    """{concept id: its complete record}, read in three queries however many ids."""
+    """{concept id: its complete record}, read in four queries however many ids."""
     ids = list(concept_ids)
     if not ids:
         return {}
@@ -227,15 +271,17 @@ def load_records(concept_ids):
     for concept_id, language, *parts in ConceptText.objects.filter(concept_id__in=ids).values_list(
         "concept_id", "language", *PARTS
     ):
-        term, acronyms, variants, definition = parts
-        contents.setdefault(concept_id, {})[language] = Content(
-            term, tuple(acronyms), tuple(variants), definition
-        )
+        contents.setdefault(concept_id, {})[language] = Content.from_row(parts)
     links = {}
     for source, target in Concept.see_also.through.objects.filter(
         from_concept_id__in=ids
     ).values_list("from_concept_id", "to_concept__slug"):
         links.setdefault(source, []).append(target)
+    domains = {}
+    for concept_id, domain in Concept.domains.through.objects.filter(
+        concept_id__in=ids
+    ).values_list("concept_id", "domain__slug"):
+        domains.setdefault(concept_id, []).append(domain)
     return {
         concept_id: ConceptRecord(
             slug=slug,
@@ -245,6 +291,7 @@ def load_records(concept_ids):
                 for language in content_languages()
             },
             see_also=tuple(sorted(links.get(concept_id, ()))),
+            domains=tuple(sorted(domains.get(concept_id, ()))),
             updated_at=updated_at,
         )
         for concept_id, slug, status, updated_at in rows

@@ -32,13 +32,14 @@ from terms.languages import content_languages, default_language
 from terms.models import (
     Concept,
     ConceptText,
+    Domain,
     GlossaryState,
     ImportLock,
     IndexEntry,
     SearchDocument,
     Status,
 )
-from terms.records import PARTS, ConceptRecord, load_records
+from terms.records import PARTS, ConceptRecord, load_records, text_values
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
 SLUG_LENGTH = 100
@@ -139,6 +140,7 @@ class ImportReport:
     stale: list = field(default_factory=list)  # [StaleRow]: changed since the file's export
     matches: list = field(default_factory=list)  # [Match]: foreign entries naming a concept
     left_out: list = field(default_factory=list)  # [LeftOut]: what the file held, not kept
+    new_domains: list = field(default_factory=list)  # slugs of the domains it creates
     # How a spreadsheet's columns were read (layouts.Layout), or, when the import stopped
     # for want of a mapping, its columns and a suggestion.
     layout: object = None
@@ -372,9 +374,14 @@ def plan_import(records, *, merge=()):
             report.new += 1
         report.rows.append(RowPreview(kind, after.slug, record.where, differences))
         changes.append(Change(concept_id, before, after))
+    wanted = {slug for change in changes for slug in change.after.domains}
+    if wanted:
+        known_domains = set(Domain.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+        report.new_domains = sorted(wanted - known_domains)
     if report.problems:
         report.new = report.updated = report.unchanged = 0
         report.rows = []
+        report.new_domains = []
         changes = []
     elif stale:
         report.stale = _stale_rows(stale, current)
@@ -565,6 +572,17 @@ def _problems_of(record, slugs):
         )
     elif slug in record.see_also:
         problems.append(("see_also", _("A concept cannot be its own see-also link.")))
+    wrong = [d for d in record.domains if not SLUG_PATTERN.fullmatch(d) or len(d) > SLUG_LENGTH]
+    if wrong:
+        problems.append(
+            (
+                "domains",
+                _(
+                    "Invalid domain slug(s) {slugs}: use letters, digits, hyphens and "
+                    "underscores, separated by |."
+                ).format(slugs=", ".join(repr(d[:SLUG_LENGTH]) for d in wrong)),
+            )
+        )
     return problems
 
 
@@ -644,6 +662,7 @@ def _write(changes, *, user, reason, when, prepared=None):
     ids = _write_concepts(upserts, when)
     texts = _write_texts(upserts, ids)
     _write_links(upserts, ids)
+    _write_domains(upserts, ids)
     versions = [
         (
             ids[c.after.slug],
@@ -744,12 +763,12 @@ def _write_texts(upserts, ids):
             elif text_id is None:
                 inserts.append((concept_id, language, content))
             elif content != before:
-                updates.append((*_text_values(content), text_id))
+                updates.append((*text_values(content), text_id))
                 kinds.setdefault(concept_id, {})[language] = (text_id, history.CHANGED, content)
     insert_rows(
         ConceptText,
         ["concept", "language", *PARTS, "definition_links"],
-        [(concept_id, language, *_text_values(c), []) for concept_id, language, c in inserts],
+        [(concept_id, language, *text_values(c), []) for concept_id, language, c in inserts],
     )
     update_rows(ConceptText, list(PARTS), updates)
     delete_rows(ConceptText, "id", deletions)
@@ -765,10 +784,6 @@ def _write_texts(upserts, ids):
                     created[(concept_id, language)],
                 )
     return kinds
-
-
-def _text_values(content):
-    return (content.term, list(content.acronyms), list(content.variants), content.definition)
 
 
 def _deleted_texts(concept_id, record):
@@ -797,6 +812,36 @@ def _write_links(upserts, ids):
     )
 
 
+def _write_domains(upserts, ids):
+    """Replace the domains of the concepts whose domains changed, creating the domains no
+    one made yet (an import's new slug: named after it until an editor names it)."""
+    changing = [c for c in upserts if c.before is None or c.before.domains != c.after.domains]
+    if not changing:
+        return
+    wanted = {slug for c in changing for slug in c.after.domains}
+    known = dict(Domain.objects.filter(slug__in=wanted).values_list("slug", "pk"))
+    missing = sorted(wanted - set(known))
+    if missing:
+        insert_rows(
+            Domain,
+            ["slug", "names"],
+            [(slug, {default_language(): domain_name(slug)}) for slug in missing],
+        )
+        known = dict(Domain.objects.filter(slug__in=wanted).values_list("slug", "pk"))
+    through = Concept.domains.through
+    delete_rows(through, "concept", [ids[c.after.slug] for c in changing if c.before])
+    insert_rows(
+        through,
+        ["concept", "domain"],
+        [(ids[c.after.slug], known[slug]) for c in changing for slug in c.after.domains],
+    )
+
+
+def domain_name(slug):
+    """The name a domain created from its slug starts with: `cycle-de-vie` → Cycle de vie."""
+    return slug.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
 def _delete_concepts(concept_ids):
     """Delete concepts and every row that depends on them, with no signal: the writer has
     recorded their history and refreshes what derives from them."""
@@ -808,6 +853,7 @@ def _delete_concepts(concept_ids):
         (SearchDocument, "concept"),
         (Concept.see_also.through, "from_concept"),
         (Concept.see_also.through, "to_concept"),
+        (Concept.domains.through, "concept"),
         (Concept.mentions.through, "from_concept"),
         (Concept.mentions.through, "to_concept"),
         (Concept, "id"),

@@ -145,11 +145,11 @@ def test_csv_for_excel_is_the_csv_with_semicolons_bom_and_crlf(editor_client, fo
     assert text.endswith("\r\n") and "\r\n" in text.split("\n", 1)[0] + "\n"
     header = text.split("\r\n", 1)[0]
     assert csv.Sniffer().sniff(header, delimiters=";,").delimiter == ";"
-    assert header.split(";")[:3] == ["slug", "status", "term_fr"]
+    assert header.split(";")[:3] == ["slug", "status", "domains"]
     # Cell for cell the command's CSV, formula escapes included.
     assert rows(data, ";") == rows(command_csv(tmp_path), ",")
     remise = next(row for row in rows(data, ";") if row[0] == "remise")
-    assert remise[2] == "'=1+1" and "'-20 % off" in remise
+    assert remise[3] == "'=1+1" and "'-20 % off" in remise
 
 
 @pytest.mark.django_db
@@ -189,10 +189,10 @@ def test_libreoffice_opens_csv_for_excel_in_columns_and_runs_no_formula(
     workbook = (tmp_path / "out" / "glossaire.xlsx").read_bytes()
     sheet = openpyxl.load_workbook(io.BytesIO(workbook)).active
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert cells[0][:3] == ["slug", "status", "term_fr"]
+    assert cells[0][:3] == ["slug", "status", "domains"]
     assert len(cells[0]) == len(rows(source.read_bytes(), ";")[0])
     remise = next(row for row in cells if row[0] == "remise")
-    assert remise[2] == "'=1+1"  # text, not 2
+    assert remise[3] == "'=1+1"  # text, not 2
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row if cell.value)
     records = read_records(workbook, file_name="glossaire.xlsx")
     stored = load_records(list(Concept.objects.values_list("pk", flat=True)))

@@ -13,9 +13,11 @@ from terms.models import ConceptText
 from terms.writer import import_file
 
 COLUMNS = [
-    "slug", "status",
-    "term_fr", "acronyms_fr", "variants_fr", "definition_fr",
-    "term_en", "acronyms_en", "variants_en", "definition_en",
+    "slug", "status", "domains",
+    "term_fr", "acronyms_fr", "variants_fr", "deprecated_fr",
+    "definition_fr", "note_fr", "source_fr",
+    "term_en", "acronyms_en", "variants_en", "deprecated_en",
+    "definition_en", "note_en", "source_en",
     "see_also", "updated_at",
 ]  # fmt: skip
 
@@ -26,7 +28,7 @@ def test_csv_export_has_the_spec_columns_in_order_and_a_bom_for_excel(seed):
     assert data.startswith(b"\xef\xbb\xbf")
     header, first = data.decode("utf-8-sig").split("\r\n")[:2]
     assert header.split(",") == COLUMNS
-    assert first.startswith("administration-de-compte,published,Administration de compte,")
+    assert first.startswith("administration-de-compte,published,,Administration de compte,")
 
 
 @pytest.mark.django_db
@@ -95,6 +97,6 @@ def test_export_command_refuses_xlsx_on_standard_output(db):
 
 @pytest.mark.django_db
 def test_export_runs_a_fixed_number_of_queries(seed, django_assert_max_num_queries):
-    # concepts page by page (1 per 100), their texts and see-also links (2 per page)
-    with django_assert_max_num_queries(4):
+    # the ids, then per slice of concepts: concepts, texts, see-also links, domains
+    with django_assert_max_num_queries(5):
         export_file("csv")

@@ -224,6 +224,9 @@ def _record(row, *, where, foreign=False):
         see_also=tuple(text.split_values(text.cell_text(row["see_also"])))
         if given("see_also")
         else None,
+        domains=tuple(text.split_values(text.cell_text(row["domains"])))
+        if given("domains")
+        else None,
         updated_at=updated_at,
         where=where,
         problems=tuple(problems),

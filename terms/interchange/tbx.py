@@ -593,7 +593,9 @@ def _entry_contents(entry, languages, *, own, left_out, where):
         term, acronyms, variants = _sort_terms([t for t in terms if not t.is_deprecated])
         definition = "\n\n".join(dict.fromkeys(entry.definitions.get(language, [])))
         if own:
-            contents[language] = Content(term, tuple(acronyms), tuple(variants), definition)
+            contents[language] = Content(
+                term=term, acronyms=tuple(acronyms), variants=tuple(variants), definition=definition
+            )
         elif term or acronyms or variants or definition:
             contents[language] = Content(
                 term=term or None,

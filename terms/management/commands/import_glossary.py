@@ -112,6 +112,8 @@ class Command(BaseCommand):
         for item in report.left_out:
             examples = f" (e.g. {', '.join(item.examples)})" if item.examples else ""
             self.stderr.write(f"  Not kept: {item.count} {item.what}{examples}")
+        if report.new_domains:
+            self.stderr.write(f"  New domains: {', '.join(report.new_domains)}")
         for match in report.matches:
             done = "merged into" if match.merged else "left alone, names"
             self.stderr.write(f"  {match.where}: {done} {match.slug} ({match.label})")
