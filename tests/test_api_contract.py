@@ -41,6 +41,8 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 def generated_cases():
     cases = Counter()
     yield cases
+    # Quoted in notes: `pytest -s tests/test_api_contract.py` shows it.
+    print(f"\nSchemathesis generated {sum(cases.values())} cases: {dict(cases)}")
     for operation, count in cases.items():
         assert count >= MIN_CASES_PER_OPERATION, f"{operation}: only {count} cases"
 
