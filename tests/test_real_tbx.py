@@ -421,3 +421,47 @@ def test_ltac_astronomy_sample_imports_nothing_into_the_seed(seed, astronomy_sam
     assert report.problems == [ASTRONOMY_REFUSAL]
     assert (report.new, report.updated) == (0, 0)
     assert glossary_rows() == before
+
+
+def test_ltac_astronomy_sample_with_its_spanish_read_as_french_keeps_its_depth(astronomy_sample):
+    """The official sample is rich in what TBX-Basic holds beside terms; given French (its
+    Spanish, relabelled), each entry comes in with it: subject fields as domains, superseded
+    terms as wordings to avoid, notes, and the sources of definitions (not of contexts)."""
+    data = astronomy_sample.read_bytes().replace(b'xml:lang="es"', b'xml:lang="fr"')
+    records = read_tbx(data)
+    assert len(records) == 39
+    first = only_filled(records[0].fields())
+    assert first == {
+        "slug": "cumulo-abierto",
+        "domains": "general",
+        "term_fr": "cúmulo abierto",
+        "definition_fr": "Una acumulación de una docena hasta varios miles de jóvenes estrellas "
+        "en el plano de las galaxias.",
+        "source_fr": "http://www.espacioprofundo.com.ar/diccionario/Glosario_de_Astronomia/"
+        "vertermino/Cumulo_abierto.html",
+        "term_en": "open cluster",
+        "deprecated_en": "galactic cluster",  # supersededTerm-admn-sts
+        "definition_en": "A group of stars formed together in the spiral arms of a galaxy.",
+        # The entry's note (in the file's language) and the superseded term's two notes.
+        "note_en": "G-Source: http://www.physics.drexel.edu/observatory/dump.shtml\n\n"
+        "Another name for an open star cluster. They are often termed Galactic Clusters "
+        "because they are found mainly in the plane of our galaxy. If you were to view our "
+        "galaxy from afar, you would find that all the open/galactic clusters lie within the "
+        "spiral arms of the galaxy.\n\n"
+        "N-Source: http://www.delscope.demon.co.uk/astronomy/glossary.htm#G",
+        "source_en": "Oxford2007",  # the definition's; the contexts' go with them
+    }
+    assert sorted({slug for record in records for slug in record.domains}) == [
+        "general",
+        "stellar-birth",
+        "stellar-death",
+    ]
+    assert left_out(records) == {
+        "history records (who made or changed an entry, when)": 316,
+        "contexts (examples of use)": 104,
+        "other information (xGraphic)": 34,
+        "other information (partOfSpeech)": 107,
+        "entries in languages the glossary does not hold (zu)": 6,
+        "notes in languages the glossary does not hold": 6,
+        "entries with no term in fr, en, not imported": 6,
+    }

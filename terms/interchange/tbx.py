@@ -353,7 +353,7 @@ def read_tbx(data):
         for category in entry.other_categories:
             left_out.add(_("other information ({category})").format(category=category), where)
         default = contents.get(languages[0], Content())
-        if not default.term and default.deprecated:
+        if not default.term and default.deprecated and not default.acronyms:
             # Naming the concept by a wording to avoid would be the opposite of the file.
             left_out.add(
                 _("entries whose only terms in {language} are to be avoided, not imported").format(
@@ -415,8 +415,8 @@ def read_tbx(data):
 UNKEPT = {
     "context": gettext_lazy("contexts (examples of use)"),
     "transaction": gettext_lazy("history records (who made or changed an entry, when)"),
-    # A subject field whose text makes no slug (punctuation only).
-    "subjectField": gettext_lazy("subject fields"),
+    # A subject field whose text makes no slug (punctuation, another script).
+    "subjectField": gettext_lazy("subject fields with no Latin letter or digit"),
 }
 # A language's texts in a language the glossary does not hold.
 ELSEWHERE = {
