@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/search/", api.search, name="api-search"),
     path("api/concepts/", api.concepts, name="api-concepts"),
     path("api/concepts/<str:slug>/", api.concept_detail, name="api-concept"),
+    path("api/domains/", api.domains, name="api-domains"),
     path("api/openapi.json", api.openapi_description, name="api-openapi"),
     path("exports/glossary.<str:extension>", views.download, name="download"),
 ]

@@ -10,7 +10,7 @@ import functools
 import zlib
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import translation
@@ -22,7 +22,7 @@ from django.views.decorators.http import condition
 from terms import openapi
 from terms import search as glossary_search
 from terms.index import canonical_letter
-from terms.models import Concept, IndexEntry, content_languages
+from terms.models import Concept, Domain, IndexEntry, Status, content_languages
 
 PREFIX = "/api/"
 METHODS = ("GET", "HEAD")
@@ -129,13 +129,42 @@ def read_query(request, parameters):
     return values
 
 
+def public_domains():
+    """The domains readers may know of: those holding a published concept. A domain whose
+    concepts are all drafts is, to the API as to the reader pages, no domain at all."""
+    published = Count("concepts", filter=Q(concepts__status=Status.PUBLISHED))
+    return Domain.objects.annotate(published=published).filter(published__gt=0)
+
+
+def check_domain(slug):
+    """Raise a 404 naming `domain` unless `slug` is a public domain's; one query."""
+    if slug is not None and not public_domains().filter(slug=slug).exists():
+        raise ApiError(
+            404,
+            "not_found",
+            _("No domain with published concepts has the slug “%(slug)s”: see /api/domains/.")
+            % {"slug": slug},
+            "domain",
+        )
+
+
+def domain_link(domain, language):
+    return {
+        "slug": domain.slug,
+        "name": domain.name(language),
+        "url": f"/{language}/domains/{domain.slug}/",
+    }
+
+
 @api_view
 def search(request):
-    """`/api/search/?q=…&lang=…[&limit=…]`: ranked concepts, as the search page finds them."""
+    """`/api/search/?q=…&lang=…[&domain=…][&limit=…]`: ranked concepts, as the search page
+    finds them."""
     query = read_query(request, openapi.search_parameters())
+    check_domain(query["domain"])
     language = query["lang"]
     text = glossary_search.clean_query(query["q"])
-    outcome = glossary_search.search(text, language, limit=query["limit"])
+    outcome = glossary_search.search(text, language, limit=query["limit"], domain=query["domain"])
     with translation.override(language):
         results = [
             {
@@ -158,19 +187,30 @@ def search(request):
     )
 
 
+CONCEPT_RELATIONS = ("texts", "see_also", "mentions", "domains")
+
+
 def concept_data(concept, language):
-    """One concept as the API shows it; needs texts, see_also and mentions prefetched."""
+    """One concept as the API shows it; needs CONCEPT_RELATIONS prefetched."""
     texts = concept.texts_by_language()
     return {
         "slug": concept.slug,
         "url": f"/{language}/terms/{concept.slug}/",
         "updated_at": concept.updated_at.isoformat(),
+        # A published concept's domains are all public: it is published in each.
+        "domains": [
+            domain_link(domain, language)
+            for domain in sorted(concept.domains.all(), key=lambda domain: domain.slug)
+        ],
         "languages": {
             code: {
                 "term": texts[code].term,
                 "acronyms": list(texts[code].acronyms),
                 "variants": list(texts[code].variants),
+                "deprecated": list(texts[code].deprecated),
                 "definition": texts[code].definition,
+                "note": texts[code].note,
+                "source": texts[code].source,
             }
             for code in content_languages()
             if code in texts
@@ -180,22 +220,43 @@ def concept_data(concept, language):
     }
 
 
-def _glossary_version(request, query):
-    """Changes whenever a published concept is added, changed, published or removed."""
-    state = Concept.objects.published().aggregate(count=Count("id"), latest=Max("updated_at"))
-    latest = state["latest"].isoformat() if state["latest"] else "empty"
+def _domains_version():
+    """Changes whenever a domain is added, renamed or removed: concepts show their domains'
+    names, and renaming one changes no concept's `updated_at`. One query, a small table."""
+    names = Domain.objects.order_by("slug").values_list("slug", "names")
     # crc32, not hash(): every worker process must compute the same tag.
-    return f'"{state["count"]}-{latest}-{zlib.crc32(request.GET.urlencode().encode()):x}"'
+    return zlib.crc32(repr(list(names)).encode())
+
+
+def _published_state(request):
+    """(count, latest change) of the published concepts, asked once per request: the ETag
+    and Last-Modified both need it."""
+    if not hasattr(request, "_published_state"):
+        state = Concept.objects.published().aggregate(count=Count("id"), latest=Max("updated_at"))
+        request._published_state = (state["count"], state["latest"])
+    return request._published_state
+
+
+def _glossary_version(request, *args):
+    """Changes whenever a published concept is added, changed, published or removed, or a
+    domain is renamed."""
+    count, latest = _published_state(request)
+    latest = latest.isoformat() if latest else "empty"
+    query = zlib.crc32(request.GET.urlencode().encode())
+    return f'"{count}-{latest}-{_domains_version():x}-{query:x}"'
 
 
 def _latest_change(request, query):
-    return Concept.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+    return _published_state(request)[1]
 
 
 @api_view
 def concepts(request):
-    """`/api/concepts/?lang=&letter=&updated_since=&page=&page_size=`, ordered by slug."""
-    return _concept_page(request, read_query(request, openapi.concepts_parameters()))
+    """`/api/concepts/?lang=&letter=&updated_since=&domain=&page=&page_size=`, ordered by
+    slug."""
+    query = read_query(request, openapi.concepts_parameters())
+    check_domain(query["domain"])
+    return _concept_page(request, query)
 
 
 @condition(etag_func=_glossary_version, last_modified_func=_latest_change)
@@ -210,9 +271,9 @@ def _concept_page(request, query):
         queryset = queryset.filter(pk__in=entries.values("concept_id"))
     if query["updated_since"]:
         queryset = queryset.filter(updated_at__gt=query["updated_since"])
-    paginator = Paginator(
-        queryset.prefetch_related("texts", "see_also", "mentions"), query["page_size"]
-    )
+    if query["domain"]:
+        queryset = queryset.filter(domains__slug=query["domain"])
+    paginator = Paginator(queryset.prefetch_related(*CONCEPT_RELATIONS), query["page_size"])
     try:
         page = paginator.page(query["page"])
     except EmptyPage:
@@ -242,7 +303,9 @@ def _concept_page(request, query):
 
 def _concept_etag(request, slug, query):
     updated = Concept.objects.published().filter(slug=slug).values_list("updated_at", flat=True)
-    return f'"{slug}-{updated[0].isoformat()}"' if updated else None
+    if not updated:
+        return None
+    return f'"{slug}-{updated[0].isoformat()}-{_domains_version():x}"'
 
 
 @api_view
@@ -263,14 +326,35 @@ def _no_such_concept():
 @condition(etag_func=_concept_etag)
 def _concept(request, slug, query):
     concept = (
-        Concept.objects.published()
-        .prefetch_related("texts", "see_also", "mentions")
-        .filter(slug=slug)
-        .first()
+        Concept.objects.published().prefetch_related(*CONCEPT_RELATIONS).filter(slug=slug).first()
     )
     if concept is None:
         raise _no_such_concept()
     return _json(concept_data(concept, query["lang"]))
+
+
+@api_view
+def domains(request):
+    """`/api/domains/?lang=`: the public domains, ordered by slug, with their counts."""
+    return _domain_list(request, read_query(request, openapi.domains_parameters()))
+
+
+@condition(etag_func=_glossary_version)
+def _domain_list(request, query):
+    language = query["lang"]
+    results = [
+        {
+            **domain_link(domain, language),
+            "names": {
+                code: domain.names[code]
+                for code in content_languages()
+                if isinstance(domain.names.get(code), str) and domain.names[code]
+            },
+            "count": domain.published,
+        }
+        for domain in public_domains().order_by("slug")
+    ]
+    return _json({"count": len(results), "results": results})
 
 
 @api_view

@@ -18,15 +18,29 @@ from terms.models import content_languages
 
 LANGUAGE_CONTENT = {
     "type": "object",
-    "required": ["term", "acronyms", "variants", "definition"],
+    "required": ["term", "acronyms", "variants", "deprecated", "definition", "note", "source"],
     "additionalProperties": False,
     "properties": {
         "term": {"type": "string", "description": "Preferred wording; empty if untranslated."},
         "acronyms": {"type": "array", "items": {"type": "string"}},
         "variants": {"type": "array", "items": {"type": "string"}},
+        "deprecated": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Wordings to avoid: they lead to the concept, never name it.",
+        },
         "definition": {
             "type": "string",
             "description": "Plain text; paragraphs split by a blank line.",
+        },
+        "note": {
+            "type": "string",
+            "description": "How to use the term, or an example; plain text, paragraphs split "
+            "by a blank line.",
+        },
+        "source": {
+            "type": "string",
+            "description": "Where the definition comes from: a text or an address (https://…).",
         },
     },
 }
@@ -34,9 +48,25 @@ LANGUAGE_CONTENT = {
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 SLUG_MAX_LENGTH = 100
 
+DOMAIN_LINK = {
+    "type": "object",
+    "description": "A domain the concept belongs to.",
+    "required": ["slug", "name", "url"],
+    "additionalProperties": False,
+    "properties": {
+        "slug": {"type": "string", "pattern": SLUG_PATTERN},
+        "name": {
+            "type": "string",
+            "description": "Its name in `lang`, else in the first language that names it, "
+            "else its slug.",
+        },
+        "url": {"type": "string", "description": "The public domain page, in `lang`."},
+    },
+}
+
 CONCEPT = {
     "type": "object",
-    "required": ["slug", "url", "updated_at", "languages", "see_also", "mentions"],
+    "required": ["slug", "url", "updated_at", "domains", "languages", "see_also", "mentions"],
     "additionalProperties": False,
     "properties": {
         "slug": {"type": "string", "pattern": SLUG_PATTERN},
@@ -45,6 +75,11 @@ CONCEPT = {
             "description": "The public term page, in the requested language.",
         },
         "updated_at": {"type": "string", "format": "date-time"},
+        "domains": {
+            "type": "array",
+            "description": "The domains the concept belongs to, ordered by slug.",
+            "items": {"$ref": "#/components/schemas/DomainLink"},
+        },
         "languages": {
             "type": "object",
             "description": "Content per language code; a language without content is absent.",
@@ -57,6 +92,36 @@ CONCEPT = {
             "items": {"type": "string"},
             "description": "Slugs of the concepts this concept's definitions name.",
         },
+    },
+}
+
+DOMAIN = {
+    "type": "object",
+    "required": ["slug", "name", "names", "url", "count"],
+    "additionalProperties": False,
+    "properties": {
+        **DOMAIN_LINK["properties"],
+        "names": {
+            "type": "object",
+            "description": "Its name per language code; a language without a name is absent.",
+            "additionalProperties": False,
+            "properties": {},
+        },
+        "count": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "How many published concepts it holds.",
+        },
+    },
+}
+
+DOMAIN_LIST = {
+    "type": "object",
+    "required": ["count", "results"],
+    "additionalProperties": False,
+    "properties": {
+        "count": {"type": "integer", "minimum": 0},
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Domain"}},
     },
 }
 
@@ -105,7 +170,7 @@ SEARCH_RESULTS = {
 # what a script tests.
 ERROR_CODES = {
     "invalid_parameter": "400: a parameter is unknown, repeated or breaks its rule",
-    "not_found": "404: no such concept, page or path",
+    "not_found": "404: no such concept, domain, page or path",
     "method_not_allowed": "405: only GET and HEAD are served",
     "sign_in_required": "403: intranet mode, and the request has no signed-in session",
     "server_error": "500: a fault of ours",
@@ -323,8 +388,17 @@ SLUG = Parameter(
 )
 
 
+DOMAIN_FILTER = Parameter(
+    "domain",
+    "Only concepts of this domain, by its slug (`/api/domains/` lists them). A domain "
+    "without published concepts is unknown here: a 404 naming `domain`.",
+    {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH},
+    _("%(parameter)s must be a domain’s slug: letters, digits, hyphens and underscores."),
+)
+
+
 def concepts_parameters():
-    return [language_parameter(), LETTER, UPDATED_SINCE, PAGE, PAGE_SIZE]
+    return [language_parameter(), LETTER, UPDATED_SINCE, DOMAIN_FILTER, PAGE, PAGE_SIZE]
 
 
 def concept_parameters():
@@ -332,7 +406,11 @@ def concept_parameters():
 
 
 def search_parameters():
-    return [QUERY, language_parameter(), LIMIT]
+    return [QUERY, language_parameter(), DOMAIN_FILTER, LIMIT]
+
+
+def domains_parameters():
+    return [language_parameter()]
 
 
 def _json_response(description, schema_name, headers=None):
@@ -372,6 +450,9 @@ ERRORS = {
 }
 
 
+NO_SUCH_DOMAIN = _json_response("No domain with published concepts has this slug", "Error")
+
+
 def openapi_document():
     languages = content_languages()
     concept = {**CONCEPT, "properties": {**CONCEPT["properties"]}}
@@ -380,6 +461,11 @@ def openapi_document():
         "properties": {
             code: {"$ref": "#/components/schemas/LanguageContent"} for code in languages
         },
+    }
+    domain = {**DOMAIN, "properties": {**DOMAIN["properties"]}}
+    domain["properties"]["names"] = {
+        **DOMAIN["properties"]["names"],
+        "properties": {code: {"type": "string", "minLength": 1} for code in languages},
     }
     document = {
         "openapi": "3.1.0",
@@ -392,7 +478,11 @@ def openapi_document():
             "out of its bounds is a 400 naming it. Every answer, errors included, is JSON; "
             "an error is an `Error` object. With intranet mode on, requests need a "
             "signed-in session (a 403 otherwise). Responses carry ETag and, for the list, "
-            "Last-Modified: send If-None-Match or If-Modified-Since to poll cheaply (304).",
+            "Last-Modified: send If-None-Match or If-Modified-Since to poll cheaply (304); "
+            "renaming a domain changes the ETags only. Domains group the concepts: "
+            "`/api/domains/` lists those holding published concepts, `domain` narrows the "
+            "list and the search to one. Drafts, and domains whose concepts are all drafts, "
+            "are never shown.",
         },
         "paths": {
             "/api/concepts/": {
@@ -411,7 +501,10 @@ def openapi_document():
                             "headers": {"ETag": ETAG},
                         },
                         **ERRORS,
-                        "404": _json_response("No such page", "Error"),
+                        "404": _json_response(
+                            "No such page, or no domain with published concepts has this slug",
+                            "Error",
+                        ),
                     },
                 }
             },
@@ -439,6 +532,23 @@ def openapi_document():
                     "responses": {
                         "200": _json_response("Ranked results", "SearchResults"),
                         **ERRORS,
+                        "404": NO_SUCH_DOMAIN,
+                    },
+                }
+            },
+            "/api/domains/": {
+                "get": {
+                    "operationId": "listDomains",
+                    "summary": "The domains that hold published concepts, by slug, with their "
+                    "counts; a small list, not paginated",
+                    "parameters": [p.describe() for p in domains_parameters()],
+                    "responses": {
+                        "200": _json_response("Every domain", "DomainList", {"ETag": ETAG}),
+                        "304": {
+                            "description": "Not modified since the given ETag",
+                            "headers": {"ETag": ETAG},
+                        },
+                        **ERRORS,
                     },
                 }
             },
@@ -446,7 +556,10 @@ def openapi_document():
         "components": {
             "schemas": {
                 "LanguageContent": LANGUAGE_CONTENT,
+                "DomainLink": DOMAIN_LINK,
                 "Concept": concept,
+                "Domain": domain,
+                "DomainList": DOMAIN_LIST,
                 "ConceptPage": CONCEPT_PAGE,
                 "SearchResults": SEARCH_RESULTS,
                 "Error": ERROR,

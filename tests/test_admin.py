@@ -418,7 +418,8 @@ def test_an_old_export_needs_an_explicit_confirmation(editor_client, seed, uploa
 
 CAT_ENTRY = """<martif type="TBX" xml:lang="en"><text><body><termEntry>
     <langSet xml:lang="en"><tig><term>Customer onboarding</term></tig></langSet>
-    <langSet xml:lang="fr"><tig><term>Intégration</term></tig><note>Vu chez un client.</note>
+    <langSet xml:lang="fr"><tig><term>Intégration</term>
+    <descrip type="context">Vu chez un client.</descrip></tig>
     </langSet></termEntry></body></text></martif>""".encode()
 
 
@@ -430,7 +431,7 @@ def test_an_entry_naming_a_concept_is_merged_only_when_the_editor_ticks_it(
     assert "1 entrée de ce fichier nomme un concept que le glossaire a déjà." in body
     assert "entrée 1 (« Customer onboarding ») → « Intégration » (integration)" in body
     assert "Ce que le fichier contient et que le glossaire ne garde pas" in body
-    assert "Notes : 1" in body
+    assert "Contextes (exemples d’emploi) : 1" in body
     fields = confirm_fields(body)
     response = editor_client.post("/admin/terms/concept/process_import/", fields)
     assert response.status_code == 302

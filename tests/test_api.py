@@ -4,12 +4,16 @@ import json
 
 import jsonschema
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from terms.models import Concept, Status
+from terms.models import Concept, Domain, Status
 from terms.openapi import openapi_document
+from terms.writer import import_file
 from tests.conftest import make_concept
+from tests.depth import DOMAIN_NAMES, PUBLISHED_COUNTS, deepen_seed
 
 
 @pytest.fixture
@@ -96,13 +100,38 @@ def test_search_endpoint_matches_its_description(api, seed):
     assert data["results"][0]["slug"] == "integration"
 
 
-@pytest.mark.django_db
-def test_api_query_count_is_flat(api, django_assert_max_num_queries):
-    for number in range(30):
+def glossary_in_domains(size):
+    """`size` published concepts spread over three domains, a draft in each, and the
+    queries each API request runs on them."""
+    slugs = []
+    for number in range(size):
+        slugs.append(f"c{number}")
         make_concept(f"c{number}", fr=f"Concept {number}", en=f"Concept {number}")
-    # etag, last-modified, count, page, texts, see-also, mentions
-    with django_assert_max_num_queries(7):
-        assert api.get("/api/concepts/").status_code == 200
+    rows = "".join(f"c{n},d{n % 3} | all\n" for n in range(size))
+    assert import_file(f"slug,domains\n{rows}".encode(), file_name="d.csv").ok
+    make_concept("brouillon", fr="Brouillon", status=Status.DRAFT)
+    client = Client()
+    counts = {}
+    for url in (
+        "/api/concepts/",
+        "/api/concepts/?domain=d1",
+        "/api/concepts/c1/",
+        "/api/domains/",
+        "/api/search/?q=concept&domain=d2&limit=2",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        counts[url] = len(queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_api_query_count_is_flat():
+    small = glossary_in_domains(10)
+    # The list: etag (concepts, domains), count, page, texts, see-also, mentions, domains.
+    assert small["/api/concepts/"] == 8
+    Concept.objects.all().delete()
+    assert glossary_in_domains(100) == small
 
 
 def test_cors_is_off_by_default(api, db):
@@ -236,7 +265,9 @@ def test_a_draft_is_a_json_404(api, draft_concept):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
-@pytest.mark.parametrize("url", ["/api/concepts/", "/api/concepts/hybride/", "/api/search/"])
+@pytest.mark.parametrize(
+    "url", ["/api/concepts/", "/api/concepts/hybride/", "/api/search/", "/api/domains/"]
+)
 def test_other_methods_are_a_json_405_listing_get_and_head(seed, method, url):
     # No CSRF token, as a script would send: a 405 all the same, never a CSRF 403 page.
     client = Client(enforce_csrf_checks=True)
@@ -275,7 +306,8 @@ def test_a_fault_of_ours_is_a_json_500(seed, monkeypatch):
 def test_intranet_mode_gives_scripts_a_json_403_not_a_sign_in_page(settings, seed, employee):
     settings.GLOSSARY_REQUIRE_LOGIN = True
     client = Client()
-    for url in ("/api/concepts/", "/api/concepts/hybride/", "/api/nope/", "/api/openapi.json"):
+    urls = ("/api/concepts/", "/api/concepts/hybride/", "/api/domains/", "/api/openapi.json")
+    for url in (*urls, "/api/nope/"):
         assert error_of(client.get(url), 403)["code"] == "sign_in_required", url
     client.force_login(employee)
     assert client.get("/api/concepts/hybride/").status_code == 200
@@ -298,4 +330,146 @@ def test_the_description_names_every_bound_the_api_enforces(api):
     }  # fmt: skip
     assert parameters["/api/search/", "lang"]["enum"] == ["fr", "en"]
     assert parameters["/api/concepts/", "updated_since"]["format"] == "date-time"
+    for path in ("/api/concepts/", "/api/search/"):
+        assert parameters[path, "domain"] == {
+            "type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": 100,
+        }  # fmt: skip
     assert "security" not in document  # intranet mode is off
+
+
+# -- terminology depth: domains, wordings to avoid, notes, sources ------------------------
+
+
+@pytest.fixture
+def deep_seed(seed):
+    deepen_seed()
+
+
+@pytest.mark.django_db
+def test_a_concept_has_its_domains_and_per_language_wordings_to_avoid_notes_and_sources(
+    api, deep_seed
+):
+    _, data = get_json(api, "/api/concepts/vente-sedentaire/")
+    validate(data, "Concept")
+    assert data["domains"] == [
+        {
+            "slug": "ways-of-selling",
+            "name": "Façons de vendre",
+            "url": "/fr/domains/ways-of-selling/",
+        }
+    ]
+    french, english = data["languages"]["fr"], data["languages"]["en"]
+    assert french["deprecated"] == ["Télévente"]
+    assert french["note"] == "Ne dites pas « télévente »."
+    assert french["source"] == "Playbook commercial 2025"
+    assert english["deprecated"] == ["Telesales", "Phone sales"]
+    assert english["source"] == "https://example.com/playbook-2025"
+    # Never a name: the wordings to avoid are neither the term nor a variant.
+    assert french["term"] == "Vente sédentaire" and french["variants"] == ["Vente interne"]
+
+
+@pytest.mark.django_db
+def test_domain_names_follow_the_requested_language_with_the_fallback_rule(api, deep_seed):
+    _, data = get_json(api, "/api/concepts/taux-d-attrition/", lang="en")
+    assert data["domains"] == [
+        # No English name: the French one.
+        {
+            "slug": "customer-lifecycle",
+            "name": "Cycle de vie client",
+            "url": "/en/domains/customer-lifecycle/",
+        },
+        {"slug": "metrics", "name": "Metrics", "url": "/en/domains/metrics/"},
+    ]
+    _, data = get_json(api, "/api/concepts/hybride/")
+    assert data["domains"] == []  # in no domain
+    assert data["languages"]["fr"]["deprecated"] == []
+    assert (data["languages"]["fr"]["note"], data["languages"]["fr"]["source"]) == ("", "")
+
+
+@pytest.mark.django_db
+def test_the_domain_list_has_each_public_domain_with_its_names_and_published_count(api, deep_seed):
+    response, data = get_json(api, "/api/domains/", lang="en")
+    assert response.status_code == 200 and response["ETag"]
+    validate(data, "DomainList")
+    assert {d["slug"]: d["count"] for d in data["results"]} == PUBLISHED_COUNTS
+    assert data["count"] == len(PUBLISHED_COUNTS)
+    assert [d["slug"] for d in data["results"]] == sorted(PUBLISHED_COUNTS)  # by slug
+    roles = next(d for d in data["results"] if d["slug"] == "roles")
+    assert roles == {
+        "slug": "roles",
+        "name": "Roles",
+        "names": DOMAIN_NAMES["roles"],
+        "url": "/en/domains/roles/",
+        # The draft in it is not counted.
+        "count": 2,
+    }
+    lifecycle = next(d for d in data["results"] if d["slug"] == "customer-lifecycle")
+    assert lifecycle["names"] == {"fr": "Cycle de vie client"}
+
+
+@pytest.mark.django_db
+def test_the_domain_list_answers_its_etag_with_a_304(api, deep_seed):
+    etag = api.get("/api/domains/")["ETag"]
+    assert api.get("/api/domains/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api.get("/api/domains/?lang=en", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_concept_list_and_search_keep_one_domains_concepts(api, deep_seed):
+    _, data = get_json(api, "/api/concepts/", domain="roles")
+    validate(data, "ConceptPage")
+    assert [c["slug"] for c in data["results"]] == [
+        "chargee-de-compte",
+        "responsable-de-la-reussite-client",
+    ]
+    _, everywhere = get_json(api, "/api/search/", q="chargé")
+    assert len(everywhere["results"]) > 1
+    _, data = get_json(api, "/api/search/", q="chargé", domain="roles")
+    validate(data, "SearchResults")
+    assert [r["slug"] for r in data["results"]] == ["chargee-de-compte"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/concepts/", "/api/search/?q=poste"])
+@pytest.mark.parametrize("domain", ["nope", "secret-project"])
+def test_an_unknown_domain_or_one_with_only_drafts_is_a_404_naming_domain(
+    api, deep_seed, url, domain
+):
+    separator = "&" if "?" in url else "?"
+    data = error_of(api.get(f"{url}{separator}domain={domain}"), 404)
+    assert (data["code"], data["parameter"]) == ("not_found", "domain")
+    assert domain in data["error"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/concepts/", "/api/search/"])
+@pytest.mark.parametrize("value", ["", "a b", "r%C3%B4les", "x" * 101])
+def test_a_domain_that_cannot_be_a_slug_is_a_400_naming_domain(api, url, value):
+    data = error_of(api.get(f"{url}?domain={value}"), 400)
+    assert (data["code"], data["parameter"]) == ("invalid_parameter", "domain")
+
+
+@pytest.mark.django_db
+def test_the_api_shows_no_draft_nor_a_domain_only_drafts_belong_to(api, deep_seed):
+    _, data = get_json(api, "/api/concepts/", page_size=500)
+    assert "poste-secret" not in [c["slug"] for c in data["results"]]
+    assert "secret-project" not in json.dumps(data)
+    _, domains = get_json(api, "/api/domains/")
+    assert "secret-project" not in [d["slug"] for d in domains["results"]]
+    _, found = get_json(api, "/api/search/", q="poste secret")
+    assert found["results"] == []
+    # Published, the concept brings its domains into the API.
+    Concept.objects.filter(slug="poste-secret").update(status=Status.PUBLISHED)
+    _, domains = get_json(api, "/api/domains/")
+    assert {d["slug"]: d["count"] for d in domains["results"]}["secret-project"] == 1
+
+
+@pytest.mark.django_db
+def test_renaming_a_domain_changes_the_etags_of_what_shows_its_name(api, deep_seed):
+    urls = ["/api/concepts/", "/api/concepts/chargee-de-compte/", "/api/domains/"]
+    etags = {url: api.get(url)["ETag"] for url in urls}
+    Domain.objects.filter(slug="roles").update(names={"fr": "Métiers", "en": "Jobs"})
+    for url in urls:
+        response = api.get(url, HTTP_IF_NONE_MATCH=etags[url])
+        assert response.status_code == 200, url
+        assert "Métiers" in response.content.decode(), url

@@ -340,7 +340,7 @@ def test_the_command_says_what_a_foreign_file_leaves_out_and_what_it_matches(
     path.write_bytes(CAT_ENTRY)
     call_command("import_glossary", str(path))
     err = capsys.readouterr().err
-    assert "Not kept: 1 notes (e.g. entry 1 (“Customer onboarding”))" in err
+    assert "Not kept: 1 contexts (examples of use) (e.g. entry 1 (“Customer onboarding”))" in err
     assert "entry 1 (“Customer onboarding”): left alone, names integration (Intégration)" in err
     assert "--merge-matches" in err
     call_command("import_glossary", str(path), "--merge-matches")

@@ -8,6 +8,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from terms.models import Concept, Status
 from terms.writer import set_status
+from tests.depth import deepen_seed
 
 BASE = "https://glossary.example.com"
 ACCOUNT = URIRef(f"{BASE}/fr/terms/chargee-de-compte/")
@@ -122,3 +123,29 @@ def test_drafts_and_unknown_slugs_are_404_in_every_representation(seed, accept):
     Concept.objects.filter(slug="hybride").update(status=Status.DRAFT)
     assert fetch("/fr/terms/hybride/", accept).status_code == 404
     assert fetch("/fr/terms/nope/", accept).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("media_type", [TURTLE, JSON_LD])
+def test_a_term_page_gives_its_domains_wordings_to_avoid_notes_and_sources(seed, media_type):
+    deepen_seed()
+    graph = graph_of(fetch("/fr/terms/vente-sedentaire/", media_type), media_type)
+    selling = URIRef(f"{BASE}/fr/terms/vente-sedentaire/")
+    ways_of_selling = URIRef(f"{BASE}/fr/domains/ways-of-selling/")
+    assert (ways_of_selling, RDF.type, SKOS.Collection) in graph
+    assert set(graph.objects(ways_of_selling, SKOS.member)) == {selling}
+    assert Literal("Télévente", lang="fr") in set(graph.objects(selling, SKOS.hiddenLabel))
+    assert graph.value(selling, SKOS.scopeNote, any=True) is not None
+    assert URIRef("https://example.com/playbook-2025") in set(
+        graph.objects(selling, DCTERMS.source)
+    )
+
+
+@pytest.mark.django_db
+def test_a_published_concept_in_a_domain_with_a_draft_names_no_draft(seed):
+    deepen_seed()
+    graph = graph_of(fetch("/fr/terms/chargee-de-compte/", TURTLE), TURTLE)
+    roles = URIRef(f"{BASE}/fr/domains/roles/")
+    # Described alone, the concept is the only member it names; the draft is in no graph.
+    assert set(graph.objects(roles, SKOS.member)) == {ACCOUNT}
+    assert fetch("/fr/terms/poste-secret/", TURTLE).status_code == 404

@@ -20,7 +20,7 @@ from lxml import etree
 from terms.interchange.errors import UnreadableFile
 from terms.interchange.service import export_records
 from terms.interchange.tbx import read_tbx
-from terms.models import Concept, ConceptText
+from terms.models import Concept, ConceptText, Domain
 from terms.writer import import_file
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -218,28 +218,34 @@ IBM_ROWS = [
     {
         # Two English langSets in one entry: the first term, then a variant.
         "slug": "historique-de-navigation",
+        # Each subject field is a domain: the slug of its text.
+        "domains": "software",
         "term_fr": "historique de navigation",
         "term_en": "navigation trail",
         "variants_en": "branch",
     },
     {
         "slug": "accepteur-de-billets",
+        "domains": "hardware-other-processing-units-and-specialized-devices",
         "term_fr": "accepteur de billets",
         "term_en": "bill acceptor",
     },
     {
         "slug": "operation-planifiee",
+        "domains": "software-application-infrastructure-services-system-management",
         "term_fr": "opération planifiée",
         "term_en": "scheduled operation",
     },
     {
         "slug": "galerie-d-exemples",
+        "domains": "software",
         "term_fr": "galerie d'exemples",
         "term_en": "samples gallery",
     },
     {
         # The only definition, English, stays English.
         "slug": "avant-guichet",
+        "domains": "general",
         "term_fr": "avant-guichet",
         "term_en": "front end",
         "definition_en": (
@@ -247,9 +253,14 @@ IBM_ROWS = [
         ),
     },
 ]
-# Subject fields are one an entry; contexts are counted one by one (entry 1 has two).
+# Contexts are counted one by one (entry 1 has two); subject fields are kept as domains.
+IBM_DOMAINS = [
+    "general",
+    "hardware-other-processing-units-and-specialized-devices",
+    "software",
+    "software-application-infrastructure-services-system-management",
+]
 IBM_LEFT_OUT = {
-    "subject fields": 5,
     "contexts (examples of use)": 5,
     # What the glossary has no field for, named by the file's own data category.
     "other information (partOfSpeech)": 11,
@@ -266,8 +277,8 @@ def test_okapi_ibm_sample_reads_terms_variants_and_its_one_definition():
     # Ids c1…c5 are another tool's: the slugs come from the French terms.
     assert all(record.foreign for record in records)
     assert left_out(records) == IBM_LEFT_OUT
-    subjects = next(i for i in records.left_out if i.what == "subject fields")
-    assert subjects.examples == [
+    contexts = next(i for i in records.left_out if i.what == "contexts (examples of use)")
+    assert contexts.examples == [
         "entry 1 (“navigation trail”)",
         "entry 2 (“bill acceptor”)",
         "entry 3 (“scheduled operation”)",
@@ -280,6 +291,21 @@ def test_okapi_ibm_sample_into_an_empty_glossary():
     assert (report.new, report.updated, report.unchanged) == (5, 0, 0)
     assert report.matches == []
     assert left_out(report) == IBM_LEFT_OUT
+    # The four subject fields are four new domains, named after their slug for an editor
+    # to rename.
+    assert report.new_domains == IBM_DOMAINS
+    assert dict(Domain.objects.values_list("slug", "names")) == {
+        "general": {"fr": "General"},
+        "hardware-other-processing-units-and-specialized-devices": {
+            "fr": "Hardware other processing units and specialized devices"
+        },
+        "software": {"fr": "Software"},
+        "software-application-infrastructure-services-system-management": {
+            "fr": "Software application infrastructure services system management"
+        },
+    }
+    software = Domain.objects.get(slug="software").concepts.values_list("slug", flat=True)
+    assert sorted(software) == ["galerie-d-exemples", "historique-de-navigation"]
     assert [only_filled(row) for row in glossary_rows()] == sorted(
         ({**row, "status": "published"} for row in IBM_ROWS), key=lambda row: row["slug"]
     )
@@ -292,6 +318,7 @@ def test_okapi_ibm_sample_into_the_seed_glossary_leaves_the_seed_alone(seed):
     before = glossary_rows()
     report = imported(OKAPI_IBM)
     assert (report.new, report.updated, report.matches) == (5, 0, [])
+    assert report.new_domains == IBM_DOMAINS
     assert Concept.objects.count() == 44
     seed_slugs = {row["slug"] for row in before}
     assert [row for row in glossary_rows() if row["slug"] in seed_slugs] == before
@@ -305,6 +332,7 @@ def test_okapi_maryland_sample_reads_synonyms_as_variants_and_drops_other_langua
     assert [only_filled(row) for row in rows_of(records)] == [
         {
             "slug": "copiste",
+            "domains": "personnel",  # its subject field
             "term_fr": "copiste",  # entryTerm
             "variants_fr": "scribe | écrivain",  # synonyms; &#x00E9; read as é
             "term_en": "scribe",
@@ -314,10 +342,7 @@ def test_okapi_maryland_sample_reads_synonyms_as_variants_and_drops_other_langua
             "definition_en": "personne qui accomplit un travail copie ou d'écriture",
         }
     ]
-    assert left_out(records) == {
-        "entries in languages the glossary does not hold (es, it)": 1,
-        "subject fields": 1,
-    }
+    assert left_out(records) == {"entries in languages the glossary does not hold (es, it)": 1}
 
 
 @pytest.mark.django_db
@@ -366,15 +391,18 @@ def astronomy_sample():
     pytest.skip("The TBX reference files (shared/reference/tbx/) are not on this machine.")
 
 
+# Its English notes, sources and subject fields would be kept, had its entries a French
+# term; the sources of its contexts go with the contexts.
 ASTRONOMY_REFUSAL = (
     "This TBX file has no concept with a term in fr. "
-    "2 wordings marked deprecated or obsolete; "
     "39 entries in languages the glossary does not hold (es); "
     "38 definitions in languages the glossary does not hold; "
+    "38 sources in languages the glossary does not hold; "
     "316 history records (who made or changed an entry, when); "
-    "39 subject fields; 108 notes; 178 sources; 104 contexts (examples of use); "
+    "104 contexts (examples of use); "
     "34 other information (xGraphic); 107 other information (partOfSpeech); "
     "39 entries with no term in fr, not imported; "
+    "14 notes in languages the glossary does not hold; "
     "6 entries in languages the glossary does not hold (zu); "
     "6 entries with no term in fr, en, not imported."
 )
@@ -393,3 +421,47 @@ def test_ltac_astronomy_sample_imports_nothing_into_the_seed(seed, astronomy_sam
     assert report.problems == [ASTRONOMY_REFUSAL]
     assert (report.new, report.updated) == (0, 0)
     assert glossary_rows() == before
+
+
+def test_ltac_astronomy_sample_with_its_spanish_read_as_french_keeps_its_depth(astronomy_sample):
+    """The official sample is rich in what TBX-Basic holds beside terms; given French (its
+    Spanish, relabelled), each entry comes in with it: subject fields as domains, superseded
+    terms as wordings to avoid, notes, and the sources of definitions (not of contexts)."""
+    data = astronomy_sample.read_bytes().replace(b'xml:lang="es"', b'xml:lang="fr"')
+    records = read_tbx(data)
+    assert len(records) == 39
+    first = only_filled(records[0].fields())
+    assert first == {
+        "slug": "cumulo-abierto",
+        "domains": "general",
+        "term_fr": "cúmulo abierto",
+        "definition_fr": "Una acumulación de una docena hasta varios miles de jóvenes estrellas "
+        "en el plano de las galaxias.",
+        "source_fr": "http://www.espacioprofundo.com.ar/diccionario/Glosario_de_Astronomia/"
+        "vertermino/Cumulo_abierto.html",
+        "term_en": "open cluster",
+        "deprecated_en": "galactic cluster",  # supersededTerm-admn-sts
+        "definition_en": "A group of stars formed together in the spiral arms of a galaxy.",
+        # The entry's note (in the file's language) and the superseded term's two notes.
+        "note_en": "G-Source: http://www.physics.drexel.edu/observatory/dump.shtml\n\n"
+        "Another name for an open star cluster. They are often termed Galactic Clusters "
+        "because they are found mainly in the plane of our galaxy. If you were to view our "
+        "galaxy from afar, you would find that all the open/galactic clusters lie within the "
+        "spiral arms of the galaxy.\n\n"
+        "N-Source: http://www.delscope.demon.co.uk/astronomy/glossary.htm#G",
+        "source_en": "Oxford2007",  # the definition's; the contexts' go with them
+    }
+    assert sorted({slug for record in records for slug in record.domains}) == [
+        "general",
+        "stellar-birth",
+        "stellar-death",
+    ]
+    assert left_out(records) == {
+        "history records (who made or changed an entry, when)": 316,
+        "contexts (examples of use)": 104,
+        "other information (xGraphic)": 34,
+        "other information (partOfSpeech)": 107,
+        "entries in languages the glossary does not hold (zu)": 6,
+        "notes in languages the glossary does not hold": 6,
+        "entries with no term in fr, en, not imported": 6,
+    }

@@ -1,4 +1,5 @@
-"""SKOS: the glossary as a Turtle concept scheme that RDF tools read back whole."""
+"""SKOS: the glossary as a Turtle concept scheme that RDF tools read back whole, its domains
+as collections."""
 
 from collections import Counter
 from datetime import UTC, datetime
@@ -8,9 +9,10 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, SKOS
 
-from terms.interchange.service import export_records
-from terms.interchange.skos import concept_iri, write_skos
+from terms.interchange.service import export_file, export_records
+from terms.interchange.skos import concept_iri, domain_iri, write_skos
 from terms.records import ConceptRecord
+from tests.depth import PUBLISHED_COUNTS, deepen_seed
 
 BASE = "https://glossary.example.com"
 
@@ -187,3 +189,142 @@ def test_one_concept_alone_links_to_the_concepts_named_linkable():
         2026, 1, 31, 9, 30, tzinfo=UTC
     )
     assert (concept("b"), RDF.type, SKOS.Concept) not in graph  # named, not described
+
+
+# -- terminology depth: domains, wordings to avoid, notes, sources ------------------------
+
+
+def domain(slug):
+    return URIRef(f"{BASE}/fr/domains/{slug}/")
+
+
+@pytest.fixture
+def deep_graph(seed, settings):
+    settings.GLOSSARY_BASE_URL = BASE
+    deepen_seed()
+    return Graph().parse(data=export_file("skos"), format="turtle")
+
+
+@pytest.mark.django_db
+def test_each_domain_is_a_labelled_collection_of_its_published_concepts(deep_graph):
+    collections = set(deep_graph.subjects(RDF.type, SKOS.Collection))
+    assert collections == {domain(slug) for slug in PUBLISHED_COUNTS}
+    roles = domain("roles")
+    assert set(deep_graph.objects(roles, SKOS.prefLabel)) == {
+        Literal("Rôles", lang="fr"),
+        Literal("Roles", lang="en"),
+    }
+    assert deep_graph.value(roles, SKOS.notation) == Literal("roles")
+    # The draft in it is no member: only published concepts are in the public file.
+    assert set(deep_graph.objects(roles, SKOS.member)) == {
+        concept("chargee-de-compte"),
+        concept("responsable-de-la-reussite-client"),
+    }
+    # A domain named in one language only is labelled in that one.
+    assert set(deep_graph.objects(domain("customer-lifecycle"), SKOS.prefLabel)) == {
+        Literal("Cycle de vie client", lang="fr")
+    }
+    for slug, count in PUBLISHED_COUNTS.items():
+        assert len(list(deep_graph.objects(domain(slug), SKOS.member))) == count
+
+
+@pytest.mark.django_db
+def test_a_domain_with_only_drafts_and_the_drafts_are_not_in_the_public_skos(deep_graph):
+    assert (domain("secret-project"), None, None) not in deep_graph
+    assert (concept("poste-secret"), None, None) not in deep_graph
+    assert Literal("Nom de code", lang="fr") not in set(deep_graph.objects())
+
+
+@pytest.mark.django_db
+def test_wordings_to_avoid_are_hidden_labels_notes_scope_notes_and_sources_dct_sources(
+    deep_graph,
+):
+    selling = concept("vente-sedentaire")
+    assert set(deep_graph.objects(selling, SKOS.hiddenLabel)) == {
+        Literal("Télévente", lang="fr"),
+        Literal("Telesales", lang="en"),
+        Literal("Phone sales", lang="en"),
+    }
+    # Never a name: the variant stays the only alternative label.
+    assert set(deep_graph.objects(selling, SKOS.altLabel)) == {Literal("Vente interne", lang="fr")}
+    assert set(deep_graph.objects(selling, SKOS.scopeNote)) == {
+        Literal("Ne dites pas « télévente ».", lang="fr"),
+        Literal("Say inside sales.", lang="en"),
+    }
+    # A text is a literal in its language; an address an IRI a linked-data tool follows.
+    assert set(deep_graph.objects(selling, DCTERMS.source)) == {
+        Literal("Playbook commercial 2025", lang="fr"),
+        URIRef("https://example.com/playbook-2025"),
+    }
+    account = concept("chargee-de-compte")
+    assert deep_graph.value(account, SKOS.scopeNote) == Literal(
+        "Au pluriel : chargé·es de compte.\n\nEn interne : AE.", lang="fr"
+    )
+    assert deep_graph.value(account, DCTERMS.source) == URIRef(
+        "https://example.com/roles?team=sales&year=2025"
+    )
+
+
+def test_a_source_of_several_paragraphs_gives_each_its_kind_and_odd_addresses_stay_text():
+    turtle = write_skos(
+        records_of(
+            {
+                "slug": "a",
+                "term_fr": "A",
+                "source_fr": "Guide 2024\n\nhttps://example.com/guide\n\nhttps://example.com/<x>",
+            }
+        ),
+        base_url=BASE,
+    )
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert set(graph.objects(concept("a"), DCTERMS.source)) == {
+        Literal("Guide 2024", lang="fr"),
+        URIRef("https://example.com/guide"),
+        # Not an IRI Turtle can hold: kept as the text it is.
+        Literal("https://example.com/<x>", lang="fr"),
+    }
+
+
+def test_a_hidden_label_is_never_also_a_preferred_or_alternative_one():
+    turtle = write_skos(
+        records_of(
+            {
+                "slug": "a",
+                "term_fr": "Vente",
+                "variants_fr": "Vendre",
+                "deprecated_fr": "Vente | Vendre | Fourguer",
+                "deprecated_en": "Vente",
+            }
+        ),
+        base_url=BASE,
+    )
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert set(graph.objects(concept("a"), SKOS.hiddenLabel)) == {
+        Literal("Fourguer", lang="fr"),
+        Literal("Vente", lang="en"),  # another language: another label
+    }
+
+
+def test_a_domain_without_names_is_still_a_collection_its_iri_identifies():
+    turtle = write_skos(
+        records_of({"slug": "a", "term_fr": "A", "domains": "roles"}), base_url=BASE
+    )
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert (domain("roles"), RDF.type, SKOS.Collection) in graph
+    assert set(graph.objects(domain("roles"), SKOS.member)) == {concept("a")}
+    assert list(graph.objects(domain("roles"), SKOS.prefLabel)) == []
+
+
+def test_domain_iris_are_the_public_domain_pages():
+    assert domain_iri(BASE + "/", "fr", "cycle-de-vie") == domain("cycle-de-vie")
+
+
+@pytest.mark.django_db
+def test_the_deep_seed_keeps_skos_label_integrity(deep_graph):
+    for subject in deep_graph.subjects(RDF.type, SKOS.Concept):
+        labels = [
+            set(deep_graph.objects(subject, kind))
+            for kind in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+        ]
+        # S13: preferred, alternative and hidden labels are pairwise disjoint.
+        assert not (labels[0] & labels[1] or labels[0] & labels[2] or labels[1] & labels[2])

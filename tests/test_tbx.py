@@ -24,6 +24,7 @@ from terms.interchange.tbx import id_for_slug, read_tbx, slug_for_id, write_tbx
 from terms.models import Concept, ConceptText
 from terms.records import ConceptRecord
 from terms.writer import import_file, import_records
+from tests.depth import PUBLISHED_COUNTS, deepen_seed
 
 DATA = Path(__file__).resolve().parent / "data" / "tbx"
 REFERENCE_PLACES = (
@@ -125,22 +126,31 @@ def without_status(rows):
 
 
 def awkward_records():
-    """Records that push the writer: a slug an XML ID cannot be, a definition without a term,
-    a link to a concept outside the file, markup and quotes, two paragraphs."""
+    """Records that push the writer: a slug an XML ID cannot be, a definition, a note and a
+    source without a term, a link to a concept outside the file, markup and quotes, two
+    paragraphs, a domain slug in capitals, a language whose only wording is one to avoid."""
     rows = [
         {
             "slug": "3d-printing",
+            "domains": "roles | Metrics_2",
             "term_fr": 'Impression <3D> & "co" ]]>',
+            "deprecated_fr": "Impression <3D> | 3D & co",
             "definition_fr": "Premier paragraphe.\nLigne deux.\n\nSecond <script>x</script>.",
+            "note_fr": "Une note <b>brute</b>.\n\nDeux & trois.",
+            "source_fr": "https://example.com/a?b=1&c=<2>",
             "definition_en": "A definition with no English term.",
+            "note_en": "A note with no English term.",
+            "source_en": "Handbook, p. 3",
             "see_also": "_interne | absent-from-this-file",
         },
         {
             "slug": "_interne",
             "term_fr": "Interne",
             "acronyms_en": "INT",
+            "deprecated_en": "Internal use",
             "see_also": "3d-printing",
         },
+        {"slug": "a-eviter", "term_fr": "Terme", "deprecated_en": "Avoided wording"},
     ]
     return [ConceptRecord.from_fields(row) for row in rows]
 
@@ -209,6 +219,194 @@ def test_terms_acronyms_variants_definitions_and_links_have_their_tbx_basic_form
     )
 
 
+# -- terminology depth: domains, wordings to avoid, notes, sources ------------------------
+
+
+@pytest.fixture
+def deep_seed(seed):
+    deepen_seed()
+
+
+def entry_of(root, slug):
+    return root.find(f".//tbx:conceptEntry[@id='{slug}']", NS)
+
+
+def statuses(entry, language):
+    (section,) = entry.xpath(f"tbx:langSec[@xml:lang='{language}']", namespaces=NS)
+    return [
+        (
+            term_sec.findtext("tbx:term", namespaces=NS),
+            term_sec.findtext("tbx:termNote[@type='administrativeStatus']", namespaces=NS),
+        )
+        for term_sec in section.findall("tbx:termSec", NS)
+    ]
+
+
+@pytest.mark.django_db
+def test_domains_wordings_to_avoid_notes_and_sources_have_their_tbx_basic_form(deep_seed):
+    root = etree.fromstring(export_file("tbx"))
+    attrition = entry_of(root, "taux-d-attrition")
+    # One subject field per domain, at the concept level, holding the domain's slug.
+    assert attrition.xpath("tbx:descrip[@type='subjectField']/text()", namespaces=NS) == [
+        "customer-lifecycle",
+        "metrics",
+    ]
+    selling = entry_of(root, "vente-sedentaire")
+    # Every term has its administrative status; wordings to avoid are deprecated terms.
+    assert statuses(selling, "fr") == [
+        ("Vente sédentaire", "preferredTerm-admn-sts"),
+        ("Vente interne", "admittedTerm-admn-sts"),
+        ("Télévente", "deprecatedTerm-admn-sts"),
+    ]
+    assert statuses(selling, "en") == [
+        ("Inside sales", "preferredTerm-admn-sts"),
+        ("Telesales", "deprecatedTerm-admn-sts"),
+        ("Phone sales", "deprecatedTerm-admn-sts"),
+    ]
+    (french,) = selling.xpath("tbx:langSec[@xml:lang='fr']", namespaces=NS)
+    # The language's definition, source and note come before its terms, as the core
+    # structure wants.
+    assert [(etree.QName(child).localname, child.get("type")) for child in french][:3] == [
+        ("descrip", "definition"),
+        ("admin", "source"),
+        ("note", None),
+    ]
+    assert french.findtext("tbx:admin[@type='source']", namespaces=NS) == "Playbook commercial 2025"
+    assert french.findtext("tbx:note", namespaces=NS) == "Ne dites pas « télévente »."
+    english_source = selling.xpath(
+        "tbx:langSec[@xml:lang='en']/tbx:admin[@type='source']/text()", namespaces=NS
+    )
+    assert english_source == ["https://example.com/playbook-2025"]
+
+
+@pytest.mark.django_db
+def test_the_deep_seed_exported_as_tbx_still_passes_the_official_schemas(
+    deep_seed, core_rng, dca_schematron
+):
+    document = export_file("tbx")
+    assert core_rng.validate(etree.fromstring(document)), core_rng.error_log
+    assert dca_schematron(document) == []
+
+
+@pytest.mark.django_db
+def test_the_public_tbx_names_no_draft_nor_a_domain_only_drafts_belong_to(deep_seed):
+    document = export_file("tbx")
+    assert b"poste-secret" not in document and b"Poste secret" not in document
+    assert b"secret-project" not in document and b"Nom de code" not in document
+    root = etree.fromstring(document)
+    subjects = root.xpath(".//tbx:descrip[@type='subjectField']/text()", namespaces=NS)
+    assert set(subjects) == set(PUBLISHED_COUNTS)
+
+
+@pytest.mark.django_db
+def test_the_deep_seed_read_back_from_tbx_gives_the_same_rows_and_imports_unchanged(deep_seed):
+    exported = list(export_records())
+    read_back = read_tbx(write_tbx(exported))
+    assert rows_of(read_back) == without_status(rows_of(exported))
+    report = import_file(export_file("tbx"), file_name="glossary.tbx")
+    assert report.ok, report.problems
+    # The draft is not in the public file: 39 published concepts come back unchanged.
+    assert (report.new, report.updated, report.unchanged) == (0, 0, 39)
+    assert report.new_domains == []
+
+
+FOREIGN_DEPTH = """<?xml version="1.0" encoding="UTF-8"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="fr" xmlns="urn:iso:std:iso:30042:ed-2">
+<text><body>
+<conceptEntry id="c-17">
+  <descrip type="subjectField">Rôles &amp; métiers</descrip>
+  <descrip type="subjectField">Ventes</descrip>
+  <descrip type="subjectField">?!</descrip>
+  <langSec xml:lang="fr">
+    <descripGrp>
+      <descrip type="definition">Vend par téléphone.</descrip>
+      <admin type="source">Guide 2024</admin>
+    </descripGrp>
+    <admin type="source">https://example.com/guide</admin>
+    <note>Première note.</note>
+    <termSec>
+      <term>Téléconseiller</term>
+      <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>
+      <note>Seconde note.</note>
+      <descripGrp>
+        <descrip type="context">Le téléconseiller rappelle le client.</descrip>
+        <admin type="source">Exemple inventé</admin>
+      </descripGrp>
+    </termSec>
+    <termSec>
+      <term>Télévendeur</term>
+      <termNote type="administrativeStatus">supersededTerm-admn-sts</termNote>
+    </termSec>
+    <termSec>
+      <term>Phoneur</term>
+      <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>
+    </termSec>
+  </langSec>
+  <langSec xml:lang="en">
+    <termSec>
+      <term>Telesales agent</term>
+    </termSec>
+    <termSec>
+      <term>Cold caller</term>
+      <termNote type="normativeAuthorization">forbidden</termNote>
+      <termNote type="usageNote">Sounds pushy.</termNote>
+    </termSec>
+  </langSec>
+  <langSec xml:lang="de">
+    <note>Nur auf Deutsch.</note>
+    <termSec><term>Telefonverkäufer</term></termSec>
+  </langSec>
+</conceptEntry>
+</body></text></tbx>""".encode()
+
+
+def test_another_tools_depth_becomes_domains_wordings_to_avoid_notes_and_sources():
+    records = read_tbx(FOREIGN_DEPTH)
+    (record,) = records
+    assert only_filled(record.fields()) == {
+        "slug": "teleconseiller",
+        # Subject fields are free text: each becomes the slug of its text.
+        "domains": "roles-metiers | ventes",
+        "term_fr": "Téléconseiller",
+        # Superseded and deprecated alike: wordings to avoid.
+        "deprecated_fr": "Télévendeur | Phoneur",
+        "definition_fr": "Vend par téléphone.",
+        # Several notes or sources of a language: one paragraph each.
+        "note_fr": "Première note.\n\nSeconde note.",
+        # The context's own source goes with the context, which is not kept.
+        "source_fr": "Guide 2024\n\nhttps://example.com/guide",
+        "term_en": "Telesales agent",
+        "deprecated_en": "Cold caller",  # forbidden
+        "note_en": "Sounds pushy.",  # a usage note
+    }
+    assert left_out(records) == {
+        "subject fields with no Latin letter or digit": 1,  # ?! makes no slug
+        "contexts (examples of use)": 1,
+        "entries in languages the glossary does not hold (de)": 1,
+        "notes in languages the glossary does not hold": 1,
+    }
+
+
+@pytest.mark.django_db
+def test_another_tools_entry_merged_adds_its_domains_and_keeps_the_concepts_others(deep_seed):
+    data = FOREIGN_DEPTH.replace(
+        b"<term>T\xc3\xa9l\xc3\xa9conseiller</term>", b"<term>Vente s\xc3\xa9dentaire</term>"
+    )
+    report = import_file(data, file_name="other.tbx", merge=True)
+    assert report.ok, report.problems
+    assert [(m.slug, m.merged) for m in report.matches] == [("vente-sedentaire", True)]
+    assert report.new_domains == ["roles-metiers", "ventes"]
+    concept = Concept.objects.get(slug="vente-sedentaire")
+    assert sorted(concept.domains.values_list("slug", flat=True)) == [
+        "roles-metiers",
+        "ventes",
+        "ways-of-selling",
+    ]
+    french = concept.texts_by_language()["fr"]
+    assert french.deprecated == ["Télévendeur", "Phoneur"]
+    assert french.source == "Guide 2024\n\nhttps://example.com/guide"
+
+
 # -- round trip -----------------------------------------------------------------------
 
 
@@ -227,6 +425,27 @@ def test_awkward_rows_read_back_as_written_less_the_link_outside_the_file():
     expected = without_status(rows_of(awkward_records()))
     expected[0]["see_also"] = "_interne"
     assert rows == expected
+
+
+def test_what_a_language_without_a_term_says_stays_at_the_concept_level_tagged():
+    root = etree.fromstring(write_tbx(awkward_records()))
+    entry = root.find(".//tbx:conceptEntry[@id='_3d-printing']", NS)
+    english = "[@xml:lang='en']"
+    assert entry.xpath(f"tbx:descrip[@type='definition']{english}/text()", namespaces=NS) == [
+        "A definition with no English term."
+    ]
+    assert entry.xpath(f"tbx:admin[@type='source']{english}/text()", namespaces=NS) == [
+        "Handbook, p. 3"
+    ]
+    assert entry.xpath(f"tbx:note{english}/text()", namespaces=NS) == [
+        "A note with no English term."
+    ]
+    # A language whose only wording is one to avoid still has its langSec.
+    (only_avoided,) = root.xpath(
+        ".//tbx:conceptEntry[@id='a-eviter']/tbx:langSec[@xml:lang='en']/tbx:termSec",
+        namespaces=NS,
+    )
+    assert only_avoided.xpath("tbx:termNote/text()", namespaces=NS) == ["deprecatedTerm-admn-sts"]
 
 
 @pytest.mark.parametrize("slug", ["churn", "3d-printing", "-x", "_interne", "__x", "a_b-9"])
@@ -443,10 +662,41 @@ def test_weblate_metadata_keeps_terms_in_use_and_reports_the_deprecated(referenc
     records = read_tbx(path.read_bytes())
     rows = {row["term_en"]: row for row in rows_of(records)}
     # e001's only terms are deprecated ("obsolete"): no name to give it, so it is left out
-    # rather than named by a wording to avoid.
+    # rather than named by a wording to avoid, and the report says why.
     assert "data bus" not in rows
+    assert left_out(records)["entries whose only terms in fr are to be avoided, not imported"] == 1
     assert rows["combo box"]["term_fr"] == "boîte combinée"
-    assert left_out(records)["wordings marked deprecated or obsolete"] >= 2
+    # The developer's note, given twice, is the English note once.
+    assert rows["SYS_ERR_406"]["note_en"] == "Do not translate error codes."
+    # Wordings to avoid are kept now: the report no longer lists them.
+    assert not any("deprecated" in item.what for item in records.left_out)
+
+
+def test_weblate_metadata_with_a_french_term_in_use_keeps_the_obsolete_one_to_avoid(reference):
+    """The same file, once its first entry has a French term in use beside the obsolete one:
+    the obsolete wordings are the concept's wordings to avoid, in each language."""
+    path = reference / "glossary-samples" / "weblate" / "fr-extended-metadata.tbx"
+    in_use = (
+        b'<tig><term id="e001-fr-new">bus</term>'
+        b'<termNote type="administrativeStatus">preferred</termNote></tig>'
+    )
+    data = path.read_bytes().replace(
+        b'<langSet xml:lang="fr">\n          <tig>\n            <term id="e001-fr">',
+        b'<langSet xml:lang="fr">\n          ' + in_use + b'<tig>\n            <term id="e001-fr">',
+    )
+    assert data != path.read_bytes()
+    records = read_tbx(data)
+    bus = only_filled(rows_by_term(records)["bus"])
+    assert bus == {
+        "slug": "bus",
+        "term_fr": "bus",
+        "deprecated_fr": "bus de données",
+        "deprecated_en": "data bus",
+        # At the entry level, without xml:lang: the file's language (en).
+        "definition_en": "Superseded but still found in older manuals.",
+        "note_en": "Avoid using this term in any documentation.\n\n"
+        "A communication system that transfers data between different components in a computer.",
+    }
 
 
 def test_the_dct_style_sample_reads_like_the_dca_one(reference):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from terms.interchange import skos, spreadsheet, tbx
 from terms.interchange.errors import UnreadableFile
 from terms.interchange.formats import FORMATS, guess_format
-from terms.models import Concept
+from terms.models import Concept, Domain
 from terms.records import load_records
 
 # Formats that carry a status column; TBX and SKOS have no notion of a draft.
@@ -50,6 +50,12 @@ def export_records(queryset=None, *, include_drafts=True):
         yield from (records[concept_id] for concept_id in chunk if concept_id in records)
 
 
+def domain_names():
+    """{slug: {language: name}} of every domain, for the files that label them (SKOS): one
+    query, a small table. A file only names the domains of the concepts it holds."""
+    return dict(Domain.objects.values_list("slug", "names"))
+
+
 def export_file(file_format, queryset=None, *, include_drafts=None, columns=None, base_url=None):
     """The glossary (or `queryset`) as bytes in `file_format`.
 
@@ -67,5 +73,6 @@ def export_file(file_format, queryset=None, *, include_drafts=None, columns=None
             records,
             base_url=(base_url or settings.GLOSSARY_BASE_URL).rstrip("/"),
             title=settings.GLOSSARY_TITLE,
+            domains=domain_names(),
         )
     return spreadsheet.write(records, file_format, columns=columns)

@@ -10,16 +10,28 @@ a TBX file goes through the writer exactly like a spreadsheet.
 
 How a concept maps to TBX:
 - `slug` is the `conceptEntry` id (an XML ID, see `id_for_slug`);
+- each domain is a `<descrip type="subjectField">` at the `conceptEntry` level (the
+  only level TBX-Basic allows), holding the domain's slug: a subject field is free
+  text, and the slug is what names a domain in every language and comes back as the
+  same domain (another tool's subject field becomes the slug of its text);
 - per language that has content, one `langSec` with the definition
-  (`<descrip type="definition">`) and one `termSec` per term: the term as
-  `fullForm`/`preferredTerm-admn-sts`, each acronym as `acronym`, each
-  variant as `variant`, both `admittedTerm-admn-sts`;
+  (`<descrip type="definition">`), the source (`<admin type="source">`) and the note
+  (`<note>`), which TBX-Basic allows at the language level, then one `termSec` per
+  wording, each with its `administrativeStatus`: the term as
+  `fullForm`/`preferredTerm-admn-sts`, each acronym as `acronym` and each variant as
+  `variant`, both `admittedTerm-admn-sts`, each wording to avoid as
+  `deprecatedTerm-admn-sts`;
 - see-also links are `<ref type="crossReference" target="id">` at the
   `conceptEntry` level (TBX-Basic allows them there and at `termSec`, not at
   `langSec`);
 - the draft/published status is not written: TBX-Basic has no data category
   for a workflow status, and bending one (`projectSubset`, a `note`) would
   mislead the tools that read the file. Records read from TBX are "published".
+
+Reading maps what other tools write to the same fields: deprecated, superseded,
+obsolete and forbidden terms (`administrativeStatus`, `normativeAuthorization`) are
+wordings to avoid, notes and usage notes are the language's note, sources its source
+(several of either are joined by a blank line), subject fields are domains.
 
 Reading never trusts the file: no DTD is loaded, nothing is fetched, and a file
 that declares its own entities (XXE, "billion laughs") is refused outright.
@@ -63,6 +75,7 @@ OWN_EXPORT = "Exported from the glossary as TBX-Basic."
 
 PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
+DEPRECATED = "deprecatedTerm-admn-sts"
 
 # termType values (ISO 12620, compared lowercased) that name the concept in
 # full, those that are acronyms, and by elimination those that are variants.
@@ -167,62 +180,101 @@ def _tbx_root(title, language):
     return root
 
 
+@dataclass
+class _Written:
+    """One language of a record as the document holds it: XML-safe texts."""
+
+    term: str
+    acronyms: list
+    variants: list
+    deprecated: list
+    definition: str
+    note: str
+    source: str
+
+    @classmethod
+    def of(cls, content):
+        """A record's content; a part a partial record does not give (None) is empty."""
+        return cls(
+            term=_xml_text(content.term or ""),
+            acronyms=[_xml_text(acronym) for acronym in content.acronyms or ()],
+            variants=[_xml_text(variant) for variant in content.variants or ()],
+            deprecated=[_xml_text(wording) for wording in content.deprecated or ()],
+            definition=_xml_text(content.definition or ""),
+            note=_xml_text(content.note or ""),
+            source=_xml_text(content.source or ""),
+        )
+
+    def has_wording(self):
+        return bool(self.term or self.acronyms or self.variants or self.deprecated)
+
+
 def _add_concept_entry(body, record, languages, ids, labels):
     slug = record.slug
-    contents = {}
-    for language in languages:
-        content = record.content(language)
-        contents[language] = (
-            _xml_text(content.term),
-            [_xml_text(acronym) for acronym in content.acronyms],
-            [_xml_text(variant) for variant in content.variants],
-            _xml_text(content.definition),
-        )
-    with_terms = [language for language in languages if any(contents[language][:3])]
+    contents = {language: _Written.of(record.content(language)) for language in languages}
+    with_terms = [language for language in languages if contents[language].has_wording()]
     # The core structure needs at least one langSec, which needs a term: a record
     # with no wording in any language (no valid concept is like that) is left out.
     if not with_terms:
         return
     entry = _add(body, "conceptEntry", id=ids[slug])
-    for target in record.see_also:
+    for domain in record.domains or ():
+        _add(entry, "descrip", _xml_text(domain), type="subjectField")
+    for target in record.see_also or ():
         # A link to a concept outside this file would be a dangling IDREF (the
         # schema refuses it): a partial export keeps only the links it can.
         if target in ids and target != slug:
             _add(entry, "ref", _xml_text(labels[target]), type="crossReference", target=ids[target])
     for language in languages:
-        definition = contents[language][3]
-        if language not in with_terms and definition:
-            # A langSec needs a term; a definition without one stays at the
+        if language not in with_terms:
+            # A langSec needs a term; what a language without one says stays at the
             # concept level, tagged with its language.
-            _add(entry, "descrip", definition, type="definition", lang=language)
+            _add_language_information(entry, contents[language], lang=language)
     for language in with_terms:
-        _add_lang_sec(entry, language, *contents[language])
+        _add_lang_sec(entry, language, contents[language])
 
 
-def _add_lang_sec(entry, language, term, acronyms, variants, definition):
+def _add_language_information(parent, written, **attributes):
+    """The definition, source and note of one language, those it has, in that order."""
+    if written.definition:
+        _add(parent, "descrip", written.definition, type="definition", **attributes)
+    if written.source:
+        _add(parent, "admin", written.source, type="source", **attributes)
+    if written.note:
+        _add(parent, "note", written.note, **attributes)
+
+
+def _add_lang_sec(entry, language, written):
     section = _add(entry, "langSec", lang=language)
-    if definition:
-        _add(section, "descrip", definition, type="definition")
-    if term:
-        _add_term_sec(section, term, "fullForm", PREFERRED)
-    for acronym in acronyms:
-        _add_term_sec(section, acronym, "acronym", ADMITTED)
-    for variant in variants:
-        _add_term_sec(section, variant, "variant", ADMITTED)
+    _add_language_information(section, written)
+    if written.term:
+        _add_term_sec(section, written.term, PREFERRED, "fullForm")
+    for acronym in written.acronyms:
+        _add_term_sec(section, acronym, ADMITTED, "acronym")
+    for variant in written.variants:
+        _add_term_sec(section, variant, ADMITTED, "variant")
+    for wording in written.deprecated:
+        # Whether a wording to avoid is a full form or an abbreviation, the glossary
+        # does not know: no termType rather than a guess.
+        _add_term_sec(section, wording, DEPRECATED)
 
 
-def _add_term_sec(section, term, term_type, status):
+def _add_term_sec(section, term, status, term_type=None):
     term_sec = _add(section, "termSec")
     _add(term_sec, "term", term)
-    _add(term_sec, "termNote", term_type, type="termType")
+    if term_type:
+        _add(term_sec, "termNote", term_type, type="termType")
     _add(term_sec, "termNote", status, type="administrativeStatus")
 
 
 # -- reading ------------------------------------------------------------------------
 
 
-# Usage statuses (administrativeStatus, normativeAuthorization) of wordings not to use.
+# Usage statuses (administrativeStatus, normativeAuthorization) of wordings not to use:
+# they come in as the language's wordings to avoid.
 DEPRECATED_STATUSES = {"deprecated", "superseded", "obsolete", "forbidden", "notrecommended"}
+# A language's texts beside its terms, by the `_Entry` field that collects them.
+LANGUAGE_TEXTS = ("definitions", "notes", "sources")
 
 
 @dataclass
@@ -249,11 +301,15 @@ class _Entry:
     xml_id: str
     terms: dict = field(default_factory=dict)  # language -> [_Term]
     definitions: dict = field(default_factory=dict)  # language -> [text]
+    notes: dict = field(default_factory=dict)  # language -> [text]
+    sources: dict = field(default_factory=dict)  # language -> [text]
+    subjects: list = field(default_factory=list)  # texts of its subject fields
     targets: list = field(default_factory=list)  # ids the entry cross-references
     ids: set = field(default_factory=set)  # every id inside the entry
     first_wording: str = ""  # its first term in any language, to name it in messages
     other_languages: set = field(default_factory=set)  # languages the glossary lacks
-    other_definitions: int = 0
+    # LANGUAGE_TEXTS found in languages the glossary lacks
+    elsewhere: set = field(default_factory=set)
     unkept: list = field(default_factory=list)  # data categories with no home here
     other_categories: list = field(default_factory=list)  # and those we know nothing of
 
@@ -281,7 +337,7 @@ def read_tbx(data):
     kept = {}  # entry index -> (where, contents)
     for number, entry in enumerate(entries, 1):
         where = _entry_label(number, entry)
-        contents = _entry_contents(entry, languages, own=own, left_out=left_out, where=where)
+        contents = _entry_contents(entry, languages, own=own)
         if entry.other_languages:
             left_out.add(
                 _("entries in languages the glossary does not hold ({languages})").format(
@@ -289,20 +345,30 @@ def read_tbx(data):
                 ),
                 where,
             )
-        if entry.other_definitions:
-            left_out.add(_("definitions in languages the glossary does not hold"), where)
+        for texts in LANGUAGE_TEXTS:
+            if texts in entry.elsewhere:
+                left_out.add(ELSEWHERE[texts], where)
         for category in entry.unkept:
             left_out.add(UNKEPT[category], where)
         for category in entry.other_categories:
             left_out.add(_("other information ({category})").format(category=category), where)
-        if not any(content.term for content in contents.values()):
+        default = contents.get(languages[0], Content())
+        if not default.term and default.deprecated and not default.acronyms:
+            # Naming the concept by a wording to avoid would be the opposite of the file.
+            left_out.add(
+                _("entries whose only terms in {language} are to be avoided, not imported").format(
+                    language=languages[0]
+                ),
+                where,
+            )
+        elif not any(content.term for content in contents.values()):
             left_out.add(
                 _("entries with no term in {languages}, not imported").format(
                     languages=", ".join(languages)
                 ),
                 where,
             )
-        elif not contents.get(languages[0], Content()).term:
+        elif not default.term:
             left_out.add(
                 _("entries with no term in {language}, not imported").format(language=languages[0]),
                 where,
@@ -318,6 +384,9 @@ def read_tbx(data):
         )
     slugs = _slugs(entries, kept, own)
     owner = {xml_id: i for i in kept for xml_id in entries[i].ids}
+    domains = {
+        i: _domains(entries[i].subjects, own, left_out, where) for i, (where, _c) in kept.items()
+    }
     records = Reading(left_out=left_out.items())
     for i, (where, contents) in kept.items():
         see_also = []
@@ -331,6 +400,9 @@ def read_tbx(data):
                 status=None,  # a file's concepts keep their status; new ones are published
                 contents=contents,
                 see_also=tuple(dict.fromkeys(see_also)),
+                # Our own export says every domain; another tool's entry without a subject
+                # field says nothing of them.
+                domains=domains[i] if own or domains[i] else None,
                 where=where,
                 foreign=not own,
                 adds_links=True,
@@ -339,15 +411,18 @@ def read_tbx(data):
     return records
 
 
-# Data categories an entry may hold that the glossary has no place for yet.
+# Data categories an entry may hold that the glossary has no place for.
 UNKEPT = {
-    "note": gettext_lazy("notes"),
-    "subjectField": gettext_lazy("subject fields"),
-    "usageNote": gettext_lazy("usage notes"),
     "context": gettext_lazy("contexts (examples of use)"),
-    "source": gettext_lazy("sources"),
-    "deprecated": gettext_lazy("wordings marked deprecated or obsolete"),
     "transaction": gettext_lazy("history records (who made or changed an entry, when)"),
+    # A subject field whose text makes no slug (punctuation, another script).
+    "subjectField": gettext_lazy("subject fields with no Latin letter or digit"),
+}
+# A language's texts in a language the glossary does not hold.
+ELSEWHERE = {
+    "definitions": gettext_lazy("definitions in languages the glossary does not hold"),
+    "notes": gettext_lazy("notes in languages the glossary does not hold"),
+    "sources": gettext_lazy("sources in languages the glossary does not hold"),
 }
 
 
@@ -355,6 +430,10 @@ UNKEPT = {
 # notes, or from the entry); any other one with text is reported as left out.
 READ_CATEGORIES = {
     "definition",
+    "note",
+    "usageNote",
+    "source",
+    "subjectField",
     "crossReference",
     "termType",
     "administrativeStatus",
@@ -396,6 +475,22 @@ def _entry_label(number, entry):
     if entry.first_wording:
         return _("entry {number} (“{term}”)").format(number=number, term=entry.first_wording)
     return _("entry {number}").format(number=number)
+
+
+def _domains(subjects, own, left_out, where):
+    """The domain slugs an entry's subject fields name, in file order.
+
+    Our own export writes the slug itself; another tool's subject field is a name
+    (`Software`, `Hardware \\ Devices`), whose slug is made as a term's is.
+    """
+    slugs = []
+    for subject in subjects:
+        slug = subject if own and SLUG_PATTERN.fullmatch(subject) else text.slug_for(subject)
+        if slug:
+            slugs.append(slug)
+        else:
+            left_out.add(UNKEPT["subjectField"], where)
+    return tuple(dict.fromkeys(slugs))
 
 
 def _slugs(entries, kept, own):
@@ -513,6 +608,7 @@ def _read_entry(element, languages):
         if node.get("id"):
             entry.ids.add(node.get("id"))
         name, category = _local(node), _category(node)
+        texts = _language_texts(category)
         if name == "term":
             wording = text.clean_term(_text(node))
             if not wording:
@@ -523,21 +619,25 @@ def _read_entry(element, languages):
                 entry.terms.setdefault(language, []).append(_read_term(node, wording))
             else:
                 entry.other_languages.add(_language_tag(node) or "?")
-        elif category == "definition":
+        elif texts and not _belongs_elsewhere(node):
+            value = _definition_text(node)
             language = _language_of(node, languages)
-            definition = _definition_text(node)
-            if language and definition:
-                entry.definitions.setdefault(language, []).append(definition)
-            elif definition:
-                entry.other_definitions += 1
+            if language and value:
+                getattr(entry, texts).setdefault(language, []).append(value)
+            elif value:
+                entry.elsewhere.add(texts)
+        elif category == "subjectField":
+            subject = " ".join(_text(node).split())
+            if subject:
+                entry.subjects.append(subject)
         elif category == "crossReference" and node.get("target"):
             entry.targets.append(node.get("target").lstrip("#"))
         elif category in UNKEPT and " ".join(_text(node).split()):
             entry.unkept.append(category)
         elif name == "transac":
             entry.unkept.append("transaction")
-        elif name in ("transacNote", "date"):
-            continue  # part of the transaction just counted
+        elif name in ("transacNote", "date") or texts:
+            continue  # part of a transaction or a context already counted
         elif (
             name in TYPED_ELEMENTS
             and category not in READ_CATEGORIES
@@ -545,6 +645,30 @@ def _read_entry(element, languages):
         ):
             entry.other_categories.append(category or name)
     return entry
+
+
+def _language_texts(category):
+    """The `_Entry` field that collects an element of this data category: definitions,
+    notes (a `<note>`, a usage note, however spelt: `Usage note`) or sources; else None."""
+    folded = category.replace(" ", "").lower()
+    if folded == "definition":
+        return "definitions"
+    if folded in ("note", "usagenote"):
+        return "notes"
+    if folded == "source":
+        return "sources"
+    return None
+
+
+def _belongs_elsewhere(node):
+    """Whether a note or source belongs to something the glossary does not keep: a
+    transaction (who changed the entry) or a context (an example sentence and its source)."""
+    parent = node.getparent()
+    if parent is None or not _local(parent).endswith("Grp"):
+        return False
+    return _local(parent) == "transacGrp" or any(
+        _category(sibling) == "context" for sibling in parent.iterchildren(etree.Element)
+    )
 
 
 def _language_tag(element):
@@ -580,30 +704,49 @@ def _status_word(value):
     return word.removesuffix("term") or word
 
 
-def _entry_contents(entry, languages, *, own, left_out, where):
+def _entry_contents(entry, languages, *, own):
     """{language: Content} of an entry. Our own export says everything (an absent part is
     empty); another tool's file says only what it holds (an absent part is None: the
     concept keeps it)."""
     contents = {}
     for language in languages:
         terms = entry.terms.get(language, [])
-        deprecated = [t for t in terms if t.is_deprecated]
-        for _term in deprecated:
-            left_out.add(UNKEPT["deprecated"], where)
         term, acronyms, variants = _sort_terms([t for t in terms if not t.is_deprecated])
-        definition = "\n\n".join(dict.fromkeys(entry.definitions.get(language, [])))
+        names = {term, *acronyms, *variants}
+        # A wording the file also gives as one in use stays in use.
+        deprecated = tuple(
+            dict.fromkeys(t.wording for t in terms if t.is_deprecated and t.wording not in names)
+        )
+        definition, note, source = (
+            _joined(getattr(entry, texts).get(language, ())) for texts in LANGUAGE_TEXTS
+        )
         if own:
             contents[language] = Content(
-                term=term, acronyms=tuple(acronyms), variants=tuple(variants), definition=definition
+                term=term,
+                acronyms=tuple(acronyms),
+                variants=tuple(variants),
+                deprecated=deprecated,
+                definition=definition,
+                note=note,
+                source=source,
             )
-        elif term or acronyms or variants or definition:
+        elif term or acronyms or variants or deprecated or definition or note or source:
             contents[language] = Content(
                 term=term or None,
                 acronyms=tuple(acronyms) or None,
                 variants=tuple(variants) or None,
+                deprecated=deprecated or None,
                 definition=definition or None,
+                note=note or None,
+                source=source or None,
             )
     return contents
+
+
+def _joined(texts):
+    """Several definitions, notes or sources of one language as one text: paragraphs, each
+    once."""
+    return "\n\n".join(dict.fromkeys(texts))
 
 
 def _sort_terms(terms):

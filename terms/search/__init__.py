@@ -67,13 +67,14 @@ def query_words(query):
     return text.words_of(query)[:MAX_QUERY_WORDS]
 
 
-def search(query, language, *, limit=MAX_RESULTS):
+def search(query, language, *, limit=MAX_RESULTS, domain=None):
     """Ranked published concepts for `query`, presented in `language`, with a
-    "did you mean" when nothing matches."""
+    "did you mean" when nothing matches. `domain`: a domain's slug, to search its
+    concepts only (an unknown slug finds nothing)."""
     words = query_words(query)
     if not words:
         return SearchOutcome(query=query, results=[])
-    engine = current_engine()
+    engine = current_engine(domain=domain)
     # Among other words, a one-letter word (an elision or an initial: `prévision
     # d’entreprise`, `e commerce`) or a function word (`de`, `the`) narrows nothing and,
     # matched as a prefix, would scan most of the index. The ranking still compares the
