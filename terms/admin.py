@@ -25,8 +25,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from terms import history, text, writer
+from terms.admin_domains import NO_DOMAIN, DomainActions, DomainFilter
 from terms.admin_files import GlossaryImportExportAdmin
-from terms.admin_forms import ConceptForm, field_label, field_text, language_fields, language_name
+from terms.admin_forms import (
+    ConceptForm,
+    changed_domains,
+    domain_names,
+    field_label,
+    language_fields,
+    language_name,
+    readable_changes,
+)
 from terms.languages import content_languages
 from terms.models import Concept, ConceptText, IndexEntry, Status
 from terms.records import PARTS
@@ -71,16 +80,16 @@ class MissingDefinitionFilter(MissingContentFilter):
 
 
 @admin.register(Concept)
-class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
+class ConceptAdmin(DomainActions, SimpleHistoryAdmin, GlossaryImportExportAdmin):
     form = ConceptForm
     list_display = ["slug", "status", "updated_at"]
-    list_filter = ["status", MissingTranslationFilter, MissingDefinitionFilter]
+    list_filter = ["status", DomainFilter, MissingTranslationFilter, MissingDefinitionFilter]
     # Import/export wraps this template, which adds the history and progress links.
     change_list_template = "admin/terms/concept/change_list_base.html"
     search_fields = ["slug", "texts__term", "index_entries__folded"]
     autocomplete_fields = ["see_also"]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "add_to_domain", "remove_from_domain"]
     list_per_page = 50
 
     def get_list_display(self, request):
@@ -160,13 +169,22 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
             raise Http404
         if not self.has_view_or_change_permission(request, concept):
             raise PermissionDenied
+        versions = history.versions(concept.pk)
+        # The names of every domain the page mentions, in one query.
+        names = domain_names(
+            {
+                *(slug for entry in versions for slug in changed_domains(entry.changes)),
+                *(reason_domain(entry.history.history_change_reason) for entry in versions),
+            }
+            - {None}
+        )
         entries = [
             {
                 "entry": entry,
-                "reason": reason_text(entry.history.history_change_reason),
-                "changes": readable_changes(entry.changes),
+                "reason": reason_text(entry.history.history_change_reason, names),
+                "changes": readable_changes(entry.changes, names),
             }
-            for entry in history.versions(concept.pk)
+            for entry in versions
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -182,7 +200,8 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
         return redirect("admin:terms_concept_version", history_id=version_id)
 
     def progress_view(self, request):
-        """Per language: how many published concepts have a term and a definition."""
+        """Per language: how many published concepts have a term and a definition; and
+        how many are in no domain, for readers browsing by domain."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         published = Concept.objects.published()
@@ -205,12 +224,16 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
                     ),
                 }
             )
+        missing_domain = published.filter(domains=None).count()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Translation progress"),
             "total": total,
             "rows": rows,
+            "with_domain": total - missing_domain,
+            "missing_domain": missing_domain,
+            "no_domain": NO_DOMAIN,
         }
         return TemplateResponse(request, "admin/terms/concept/progress.html", context)
 
@@ -250,7 +273,10 @@ class ConceptAdmin(SimpleHistoryAdmin, GlossaryImportExportAdmin):
             % {"date": date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")},
             "version": version,
             "changes": readable_changes(version.changes),
-            "reason": reason_text(record.history_change_reason),
+            "reason": reason_text(
+                record.history_change_reason,
+                domain_names({reason_domain(record.history_change_reason)} - {None}),
+            ),
             "record": record,
             "restorable": restorable,
             "current": current,
@@ -391,14 +417,6 @@ def _deleted_text_line(content):
     }
 
 
-def readable_changes(changes):
-    """[(label, before, after)] of record changes, as an editor reads them."""
-    return [
-        (field_label(name), field_text(name, before), field_text(name, after))
-        for name, before, after in changes
-    ]
-
-
 # The reasons the glossary writes itself, stored in English, shown in the editor's language.
 REASONS = {
     "added in the admin": _("added in the admin"),
@@ -409,12 +427,23 @@ REASONS = {
 }
 REASON_PATTERNS = [
     (re.compile(r"import of (?P<file>.+)"), _("import of %(file)s")),
+    (
+        re.compile(r"added to the domain (?P<domain>\S+) in the admin"),
+        _("added to the domain %(domain)s in the admin"),
+    ),
+    (
+        re.compile(r"removed from the domain (?P<domain>\S+) in the admin"),
+        _("removed from the domain %(domain)s in the admin"),
+    ),
+    (re.compile(r"deleted the domain (?P<domain>\S+)"), _("deletion of the domain %(domain)s")),
     (re.compile(r"restored the version of (?P<date>.+)"), _("restored the version of %(date)s")),
 ]
 
 
-def reason_text(reason):
-    """A stored change reason in the editor's language; an editor's own words as written."""
+def reason_text(reason, names=None):
+    """A stored change reason in the editor's language; an editor's own words as written.
+    A domain it names by its slug is shown by its name (`names`: {slug: name}), if it
+    still has one."""
     if not reason:
         return ""
     if reason in REASONS:
@@ -422,8 +451,20 @@ def reason_text(reason):
     for pattern, sentence in REASON_PATTERNS:
         match = pattern.fullmatch(reason)
         if match:
-            return sentence % match.groupdict()
+            values = match.groupdict()
+            if "domain" in values:
+                values["domain"] = (names or {}).get(values["domain"], values["domain"])
+            return sentence % values
     return reason
+
+
+def reason_domain(reason):
+    """The slug of the domain a stored reason names, else None."""
+    for pattern, _sentence in REASON_PATTERNS:
+        match = pattern.fullmatch(reason or "")
+        if match and "domain" in match.groupdict():
+            return match["domain"]
+    return None
 
 
 # How a status change is recorded in the history.

@@ -22,8 +22,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -448,6 +450,8 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
         """The preview of a dry run, with the confirm form when there is something to import
         and the columns' menus when the file is another tool's."""
         context = {"report": report, "preview": _preview(report)}
+        if report.new_domains:
+            context["new_domains"] = new_domains_sentence(report.new_domains)
         layout = report.layout
         mapped = layout is not None and not layout.own
         if report.ok and (report.rows or report.matches):
@@ -544,6 +548,8 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                 new=report.new, changed=report.updated, unchanged=report.unchanged
             ),
         )
+        if report.new_domains:
+            messages.info(request, new_domains_sentence(report.new_domains))
         return redirect("admin:terms_concept_changelist")
 
     def _blank_import_form(self, request):
@@ -604,6 +610,18 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             day=timezone.localdate().isoformat(),
             extension=file_format.get_extension(),
         )
+
+
+def new_domains_sentence(slugs):
+    """The domains an import creates, and what the editor does next: name them."""
+    return format_html(
+        gettext(
+            "Domains created: {slugs}. Each is named after its identifier until you "
+            '<a href="{url}">name it</a>.'
+        ),
+        slugs=", ".join(slugs),
+        url=reverse("admin:terms_domain_changelist"),
+    )
 
 
 def _preview(report):

@@ -1,5 +1,5 @@
-"""The editors' concept form: every content language side by side, read and saved as one
-record.
+"""The editors' forms: the concept form, every content language side by side, read and
+saved as one record; the domain form, a name per content language.
 
 One block per content language, always in `settings.LANGUAGES` order; a language
 left empty is simply not saved. The slug may be left empty: it is derived from the
@@ -10,15 +10,18 @@ refused with what they changed, rather than overwriting it.
 
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from terms import history, text
 from terms.languages import content_languages, default_language
-from terms.models import Concept, Status
+from terms.models import Concept, Domain, Status
 from terms.records import PARTS, ConceptRecord, Content, load_records
 
 # A language's name inside a label, as French writes it in the middle of a phrase.
@@ -61,15 +64,59 @@ def field_label(name):
     return name
 
 
-def field_text(name, value):
-    """A record field's value as editors read it: status names, lists joined with commas."""
+def editor_language():
+    """The content language the editor's admin speaks, else the default one."""
+    language = get_language()
+    return language if language in content_languages() else default_language()
+
+
+def domain_label(domain):
+    """A domain as the editor reads it: its name in the admin's language (the fallback
+    rule), else its slug."""
+    return domain.name(editor_language())
+
+
+def domain_names(slugs):
+    """{slug: name in the editor's language} of the domains among `slugs`, in one query."""
+    slugs = set(slugs)
+    if not slugs:
+        return {}
+    return {domain.slug: domain_label(domain) for domain in Domain.objects.filter(slug__in=slugs)}
+
+
+def field_text(name, value, names=None):
+    """A record field's value as editors read it: status names, lists joined with commas,
+    domains by their names (`names`: {slug: name}; a domain deleted since, by its slug)."""
     if name == "status":
         return Status(value).label if value in Status.values else value
+    if name == "domains":
+        return ", ".join((names or {}).get(slug, slug) for slug in text.split_values(value))
     return (
         ", ".join(text.split_values(value))
-        if name.startswith(("acronyms_", "variants_"))
+        if name.startswith(("acronyms_", "variants_", "deprecated_"))
         else value
     )
+
+
+def changed_domains(changes):
+    """The slugs of the domains record changes [(field, before, after)] mention."""
+    return {
+        slug
+        for name, before, after in changes
+        if name == "domains"
+        for slug in (*text.split_values(before), *text.split_values(after))
+    }
+
+
+def readable_changes(changes, names=None):
+    """[(label, before, after)] of record changes [(field, before, after)], as an editor
+    reads them. `names` of the domains they mention ({slug: name}), else one query."""
+    if names is None:
+        names = domain_names(changed_domains(changes))
+    return [
+        (field_label(name), field_text(name, before, names), field_text(name, after, names))
+        for name, before, after in changes
+    ]
 
 
 class ValueListField(forms.CharField):
@@ -86,6 +133,41 @@ class ValueListField(forms.CharField):
 
 def language_fields(code):
     return [f"{part}_{code}" for part in PARTS]
+
+
+class DomainsByName(ModelChoiceIterator):
+    """The domains in the order of their names in the editor's language."""
+
+    def __iter__(self):
+        yield from sorted(super().__iter__(), key=lambda choice: text.sort_key(str(choice[1])))
+
+
+class DomainBoxes(forms.CheckboxSelectMultiple):
+    """Boxes to tick, side by side (admin-glossary.css), announced to screen readers as one
+    group named like the field: Django's admin labels such a list with a bare <label>."""
+
+    def __init__(self, group_name):
+        super().__init__(attrs={"class": "domain-choices"})
+        self.group_name = group_name
+
+    def render(self, name, value, attrs=None, renderer=None):
+        boxes = super().render(name, value, attrs, renderer)  # safe: Django's own HTML
+        group = format_html('<div role="group" aria-label="{}"', self.group_name)
+        return mark_safe(boxes.replace("<div", group, 1))
+
+
+class DomainsField(forms.ModelMultipleChoiceField):
+    """The concept's domains as boxes to tick (a glossary has a few of them), named in the
+    editor's language, A to Z."""
+
+    iterator = DomainsByName
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DomainBoxes(kwargs.get("label", "")))
+        super().__init__(queryset=Domain.objects.all(), **kwargs)
+
+    def label_from_instance(self, domain):
+        return domain_label(domain)
 
 
 def _language_form_fields():
@@ -137,6 +219,13 @@ def _language_form_fields():
 
 
 class ConceptFormBase(forms.ModelForm):
+    domains = DomainsField(
+        label=FIELD_LABELS["domains"],
+        required=False,
+        help_text=_(
+            "Tick every domain the concept belongs to; domains are added and renamed under Domains."
+        ),
+    )
     change_reason = forms.CharField(
         label=_("Why this change"),
         required=False,
@@ -152,7 +241,6 @@ class ConceptFormBase(forms.ModelForm):
         labels = {
             "slug": FIELD_LABELS["slug"],
             "status": FIELD_LABELS["status"],
-            "domains": FIELD_LABELS["domains"],
         }
         help_texts = {
             "slug": _(
@@ -218,12 +306,8 @@ class ConceptFormBase(forms.ModelForm):
         who, when, changes = history.changes_since(self.instance.pk, version)
         described = "; ".join(
             _("%(field)s: %(old)s → %(new)s")
-            % {
-                "field": field_label(name),
-                "old": field_text(name, old) or "—",
-                "new": field_text(name, new) or "—",
-            }
-            for name, old, new in changes
+            % {"field": label, "old": old or "—", "new": new or "—"}
+            for label, old, new in readable_changes(changes)
         )
         self.data = self.data.copy()
         self.data["version"] = now.isoformat()  # saving again, knowingly, goes through
@@ -267,4 +351,86 @@ class ConceptFormBase(forms.ModelForm):
 # The language fields are made from the settings' content languages, once.
 ConceptForm = type(ConceptFormBase)(
     "ConceptForm", (ConceptFormBase,), {"__module__": __name__, **_language_form_fields()}
+)
+
+
+class DomainFormBase(forms.ModelForm):
+    """A domain: its slug, and its name in each content language (fields `name_fr`…)."""
+
+    class Meta:
+        model = Domain
+        fields = ["slug"]
+        labels = {"slug": FIELD_LABELS["slug"]}
+        help_texts = {
+            "slug": _(
+                "The domain's address in URLs and in the spreadsheets' domains column. Leave "
+                "it empty to derive it from the French name; change it with care: files "
+                "exported before name the old one."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        for code in content_languages():
+            self.initial.setdefault(f"name_{code}", self.instance.names.get(code, ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        default = default_language()
+        # Uniqueness is checked here, with a message that names the other domain.
+        self._validate_unique = False
+        slug = cleaned.get("slug") or text.slug_for(cleaned.get(f"name_{default}") or "")
+        cleaned["slug"] = slug
+        other = Domain.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if slug and other is not None:
+            self.add_error(
+                "slug",
+                _("The identifier “%(slug)s” is already used by the domain “%(name)s”.")
+                % {"slug": slug, "name": domain_label(other)},
+            )
+        return cleaned
+
+    def clean_slug(self):
+        return (self.cleaned_data.get("slug") or "").strip()
+
+    def save(self, commit=True):
+        self.instance.names = {
+            code: name
+            for code in content_languages()
+            if (name := " ".join((self.cleaned_data.get(f"name_{code}") or "").split()))
+        }
+        return super().save(commit)
+
+
+def name_label(code):
+    """A domain's name field as editors read it: "Nom (anglais)"."""
+    return _("Name (%(language)s)") % {"language": language_name(code)}
+
+
+def name_required(code):
+    return _("Every domain needs a name in %(language)s.") % {"language": language_name(code)}
+
+
+def domain_name_fields():
+    return [f"name_{code}" for code in content_languages()]
+
+
+# A name field per content language, made from the settings once.
+DomainForm = type(DomainFormBase)(
+    "DomainForm",
+    (DomainFormBase,),
+    {
+        "__module__": __name__,
+        **{
+            f"name_{code}": forms.CharField(
+                label=lazy(name_label, str)(code),
+                required=code == default_language(),
+                max_length=100,
+                widget=forms.TextInput(attrs={"class": "vTextField"}),
+                error_messages={"required": lazy(name_required, str)(code)},
+            )
+            for code in content_languages()
+        },
+    },
 )

@@ -217,10 +217,14 @@ def versions(concept_id):
         from_concept_id=concept_id
     ).values_list("history_id", "to_concept_id"):
         links.setdefault(history_id, []).append(target)
+    # A domain deleted since is left out of the versions that had it, as a see-also link to
+    # a deleted concept is: its row is gone, and with it its slug.
     domains = {}
-    for history_id, slug in Concept.history.model.domains.model.objects.filter(
-        concept_id=concept_id
-    ).values_list("history_id", "domain__slug"):
+    for history_id, slug in (
+        Concept.history.model.domains.model.objects.filter(concept_id=concept_id)
+        .filter(domain__slug__isnull=False)
+        .values_list("history_id", "domain__slug")
+    ):
         domains.setdefault(history_id, []).append(slug)
     texts = list(
         ConceptText.history.filter(concept_id=concept_id).order_by("history_date", "history_id")

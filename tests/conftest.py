@@ -7,11 +7,10 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import translation
 
+from terms.management.seed import load_seed
 from terms.models import Concept, Status
 from terms.records import ConceptRecord, Content
-from terms.writer import import_file, save_concept
-
-SEED_PATH = "terms/fixtures/glossaire-ventes.csv"
+from terms.writer import save_concept
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop
 
@@ -67,8 +66,8 @@ def make_concept(slug=None, *, status=Status.PUBLISHED, see_also=(), **texts):
 
 @pytest.fixture
 def seed(db):
-    with open(SEED_PATH, "rb") as seed_file:
-        report = import_file(seed_file.read(), file_name="glossaire-ventes.csv")
+    """The seed glossary as `make run` loads it: its named domains, then its 39 concepts."""
+    report = load_seed()
     assert report.ok, report.problems
     return report
 
@@ -162,6 +161,5 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def live_seed(transactional_db, live_server):
     """The seed glossary served by a live server, for the browser."""
-    with open(SEED_PATH, "rb") as seed_file:
-        assert import_file(seed_file.read(), file_name="glossaire-ventes.csv").ok
+    assert load_seed().ok
     return live_server

@@ -16,9 +16,13 @@ def make_editor(username):
     from django.apps import apps
     from django.contrib.auth.models import Group, User
 
-    # Earlier live-server tests empty the database, the group its migration made included.
-    migration = importlib.import_module("terms.migrations.0002_glossary_editors_group")
-    migration.create_editors_group(apps, None)
+    # Earlier live-server tests empty the database, the group its migrations made included.
+    importlib.import_module("terms.migrations.0002_glossary_editors_group").create_editors_group(
+        apps, None
+    )
+    importlib.import_module("terms.migrations.0013_domain_permissions").grant_domain_permissions(
+        apps, None
+    )
     user = User.objects.create_user(username, password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="Glossary editors"))
     return user
@@ -77,6 +81,83 @@ def test_an_editor_adds_a_bilingual_concept_on_the_first_try(live_seed, french_p
     assert "edith" in history
     page.goto(f"{live_seed.url}/fr/terms/vente-sociale/")
     assert page.locator("h1").inner_text().startswith("Vente sociale")
+
+
+def test_an_editor_adds_a_concept_with_a_wording_to_avoid_a_note_a_source_and_two_domains(
+    live_seed, french_page
+):
+    from terms.models import Concept
+
+    make_editor("edith")
+    page = french_page
+    sign_in(page, live_seed.url, "edith")
+    page.get_by_role("link", name="Ajouter concept").first.click()
+    page.wait_for_selector("fieldset.language-fr")
+    # The domains are boxes in the first block, named in French, side by side.
+    domains = page.get_by_role("group", name="Domaines")
+    assert domains.get_by_role("checkbox").count() == 6
+    roles, metrics = domains.get_by_label("Rôles et équipes"), domains.get_by_label("Indicateurs")
+    assert roles.bounding_box()["y"] < page.locator("fieldset.language-fr").bounding_box()["y"]
+    assert domains.bounding_box()["height"] < 100, "two or three rows, not one per domain"
+    french = page.locator("fieldset.language-fr")
+    english = page.locator("fieldset.language-en")
+    # In each language: the wordings to avoid right after the variants, note and source
+    # after the definition.
+    labels = [label.strip(" :\u00a0") for label in french.locator("label").all_inner_texts()]
+    assert labels == [
+        "Terme",
+        "Acronymes",
+        "Variantes",
+        "À éviter",
+        "Définition",
+        "Note",
+        "Source",
+    ]
+    assert french.get_by_label("Source").bounding_box()["height"] < (
+        french.get_by_label("Définition").bounding_box()["height"] / 2
+    )
+    french.get_by_label("Terme").fill("Responsable des ventes sur le terrain")
+    french.get_by_label("À éviter").fill("Commercial itinérant | Chasseur")
+    french.get_by_label("Définition").fill("Vend en rencontrant les clients chez eux.")
+    french.get_by_label("Note").fill("Dites « responsable des ventes sur le terrain ».")
+    french.get_by_label("Source").fill("https://intranet.example.com/guide-des-ventes-2025")
+    english.get_by_label("Terme").fill("Field sales representative")
+    english.get_by_label("À éviter").fill("Road warrior")
+    roles.check()
+    metrics.check()
+    page.locator("input[name=_save]").click()
+    page.wait_for_selector("#result_list")
+    assert "a été ajouté avec succès" in page.locator(".messagelist").inner_text()
+    concept = Concept.objects.get(slug="responsable-des-ventes-sur-le-terrain")
+    assert sorted(domain.slug for domain in concept.domains.all()) == ["indicateurs", "roles"]
+    texts = concept.texts_by_language()
+    assert texts["fr"].deprecated == ["Commercial itinérant", "Chasseur"]
+    assert texts["fr"].note == "Dites « responsable des ventes sur le terrain »."
+    assert texts["fr"].source == "https://intranet.example.com/guide-des-ventes-2025"
+    assert texts["en"].deprecated == ["Road warrior"]
+
+    # It is not a metric: take it out of the domain from the list, with the action.
+    page.goto(f"{live_seed.url}/admin/terms/concept/?domain=indicateurs")
+    assert "9 résultats" in page.locator("#changelist-search").inner_text()
+    row = page.locator("#result_list tr", has=page.get_by_role("link", name=concept.slug))
+    row.locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Retirer du domaine…")
+    page.locator("button[name=index]").first.click()
+    page.wait_for_selector("form.domain-action")
+    assert (
+        "De quel domaine retirer le concept sélectionné ?" in page.locator("#content").inner_text()
+    )
+    page.get_by_label("Indicateurs").check()
+    page.get_by_role("button", name="Retirer de ce domaine").click()
+    page.wait_for_selector("#result_list")
+    assert "1 concept retiré du domaine « Indicateurs »." in (
+        page.locator(".messagelist").inner_text()
+    )
+    assert [domain.slug for domain in concept.domains.all()] == ["roles"]
+    page.goto(f"{live_seed.url}/admin/terms/concept/{concept.pk}/history/")
+    history = page.locator("table.concept-history").inner_text()
+    assert "retiré du domaine « Indicateurs » dans l’administration" in history
+    assert "Domaines : Indicateurs, Rôles et équipes → Rôles et équipes" in history
 
 
 def test_two_editors_on_one_concept_lose_nothing(live_seed, browser):

@@ -28,7 +28,7 @@ def test_csv_export_has_the_spec_columns_in_order_and_a_bom_for_excel(seed):
     assert data.startswith(b"\xef\xbb\xbf")
     header, first = data.decode("utf-8-sig").split("\r\n")[:2]
     assert header.split(",") == COLUMNS
-    assert first.startswith("administration-de-compte,published,,Administration de compte,")
+    assert first.startswith("administration-de-compte,published,roles,Administration de compte,")
 
 
 @pytest.mark.django_db

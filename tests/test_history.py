@@ -1,7 +1,9 @@
 """History: every change recorded with who, when and why; versions restored, deletions undone."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from terms.models import Concept, ConceptText, IndexEntry
 from terms.writer import import_file
@@ -182,3 +184,110 @@ def test_a_concept_deleted_outside_the_admin_is_restored_with_its_texts(seed, ed
     assert response.status_code == 302
     restored = Concept.objects.get(pk=pk).texts_by_language()
     assert restored["fr"].term == "Hybride" and restored["fr"].definition.startswith("Combinaison")
+
+
+def send_form(client, url, **changes):
+    """The concept form at `url` sent back as a browser would, some fields changed (a list:
+    several values, as ticked boxes send them)."""
+    from tests.forms import form_fields, post_data, with_values
+
+    data = post_data(with_values(form_fields(client.get(url).content.decode())))
+    for name, value in changes.items():
+        data[name] = value if isinstance(value, list) else [value]
+    return client.post(url, data)
+
+
+def domain_ids(*slugs):
+    from terms.models import Domain
+
+    return [str(Domain.objects.get(slug=slug).pk) for slug in slugs]
+
+
+@pytest.mark.django_db
+def test_the_history_names_domains_wordings_to_avoid_notes_and_sources_in_french(
+    seed, editor_client
+):
+    concept = Concept.objects.get(slug="hybride")
+    url = f"/admin/terms/concept/{concept.pk}/change/"
+    response = send_form(
+        editor_client,
+        url,
+        domains=domain_ids("facons-de-vendre", "interactions", "roles"),
+        deprecated_fr="Mixte | Vente mixte",
+        note_fr="Dites « hybride ».",
+        source_en="Sales playbook 2025",
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    history_url = f"/admin/terms/concept/{concept.pk}/history/"
+    with CaptureQueriesContext(connection) as first:
+        page = editor_client.get(history_url).content.decode()
+    assert (
+        "<strong>Domaines</strong> : <del>Façons de vendre, Interactions et outils</del> → "
+        "<ins>Façons de vendre, Interactions et outils, Rôles et équipes</ins>" in page
+    )
+    assert (
+        "<strong>À éviter (français)</strong> : <del>—</del> → <ins>Mixte, Vente mixte</ins>"
+        in page
+    )
+    assert "<strong>Note (français)</strong>" in page and "Dites « hybride »." in page
+    assert "<strong>Source (anglais)</strong>" in page and "Sales playbook 2025" in page
+    assert "deprecated_fr" not in page and "facons-de-vendre" not in page
+    # The domains' names are one query for the whole page, however many versions name them.
+    for domains in (["roles"], ["indicateurs", "roles"], ["interactions"]):
+        assert send_form(editor_client, url, domains=domain_ids(*domains)).status_code == 302
+    with CaptureQueriesContext(connection) as longer:
+        editor_client.get(history_url)
+    assert len(longer) == len(first)
+
+
+@pytest.mark.django_db
+def test_restoring_a_version_brings_back_its_domains_wordings_to_avoid_notes_and_sources(
+    seed, editor_client
+):
+    concept = Concept.objects.get(slug="hybride")
+    url = f"/admin/terms/concept/{concept.pk}/change/"
+    assert (
+        send_form(
+            editor_client,
+            url,
+            domains=domain_ids("roles"),
+            deprecated_fr="Mixte",
+            note_fr="Dites « hybride ».",
+            source_fr="https://intranet.example.com/guide",
+            variants_en="Blended",
+            term_en="Hybrid",
+        ).status_code
+        == 302
+    )
+    assert (
+        send_form(
+            editor_client, url, domains=[], deprecated_fr="", note_fr="", source_fr=""
+        ).status_code
+        == 302
+    )
+    middle = records("hybride")[1]
+    version = editor_client.get(f"/admin/terms/concept/history-version/{middle.history_id}/")
+    body = version.content.decode()
+    assert "<td>Domaines</td><td>Rôles et équipes</td><td>—</td>" in body
+    assert "<td>À éviter (français)</td><td>Mixte</td><td>—</td>" in body
+    assert "<td>Source (français)</td><td>https://intranet.example.com/guide</td>" in body
+    response = editor_client.post(f"/admin/terms/concept/history-version/{middle.history_id}/")
+    assert response.status_code == 302
+    restored = Concept.objects.get(slug="hybride")
+    assert [domain.slug for domain in restored.domains.all()] == ["roles"]
+    french = restored.texts_by_language()["fr"]
+    assert french.deprecated == ["Mixte"] and french.note == "Dites « hybride »."
+    assert french.source == "https://intranet.example.com/guide"
+    assert IndexEntry.objects.filter(concept=restored, kind="deprecated", text="Mixte").exists()
+    # And the first version, the seed's: its two domains, nothing to avoid.
+    first = records("hybride")[0]
+    assert (
+        editor_client.post(f"/admin/terms/concept/history-version/{first.history_id}/").status_code
+        == 302
+    )
+    restored = Concept.objects.get(slug="hybride")
+    assert sorted(domain.slug for domain in restored.domains.all()) == [
+        "facons-de-vendre",
+        "interactions",
+    ]
+    assert restored.texts_by_language()["fr"].deprecated == []

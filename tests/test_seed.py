@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from terms.models import Concept, IndexEntry, Status
+from terms.models import Concept, ConceptText, Domain, IndexEntry, Status
 
 
 def texts(slug):
@@ -106,3 +106,74 @@ def test_seed_acronyms_and_variants_are_index_entries(seed):
     assert csm.kind == IndexEntry.Kind.ACRONYM
     interne = IndexEntry.objects.get(language="fr", text="Vente interne")
     assert interne.label == "Vente sédentaire"
+
+
+# The seed's domains: an editorial starting point (README, "The seed glossary").
+SEED_DOMAINS = {
+    "roles": ("Rôles et équipes", "Roles and teams"),
+    "indicateurs": ("Indicateurs", "Metrics"),
+    "facons-de-vendre": ("Façons de vendre", "Ways of selling"),
+    "cycle-de-vie-client": ("Cycle de vie client", "Customer lifecycle"),
+    "interactions": ("Interactions et outils", "Interactions and tools"),
+    "marches-et-modeles": ("Marchés et modèles économiques", "Markets and business models"),
+}
+
+
+@pytest.mark.django_db
+def test_the_seed_has_six_domains_named_in_french_and_english(seed):
+    assert {
+        domain.slug: (domain.name("fr"), domain.name("en")) for domain in Domain.objects.all()
+    } == SEED_DOMAINS
+    assert seed.new_domains == [], "made with their names before the import, not from slugs"
+
+
+@pytest.mark.django_db
+def test_every_seed_concept_is_in_at_least_one_domain(seed):
+    assert not Concept.objects.filter(domains=None).exists()
+    counts = {domain.slug: domain.concepts.count() for domain in Domain.objects.all()}
+    assert counts == {
+        "roles": 13,
+        "indicateurs": 8,
+        "facons-de-vendre": 7,
+        "cycle-de-vie-client": 9,
+        "interactions": 6,
+        "marches-et-modeles": 3,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("slug", "domains"),
+    [
+        ("chargee-de-compte", {"roles"}),
+        ("responsable-de-la-reussite-client", {"roles"}),
+        ("reussite-client", {"roles", "cycle-de-vie-client"}),
+        ("taux-d-attrition", {"indicateurs", "cycle-de-vie-client"}),
+        ("vente-sedentaire", {"facons-de-vendre"}),
+        ("hybride", {"facons-de-vendre", "interactions"}),
+        ("partage-d-ecran", {"interactions"}),
+        ("integration", {"cycle-de-vie-client"}),
+        ("pme-pmi", {"marches-et-modeles"}),
+    ],
+)
+def test_seed_concepts_are_grouped_as_the_enablement_team_would(seed, slug, domains):
+    assert {domain.slug for domain in Concept.objects.get(slug=slug).domains.all()} == domains
+
+
+@pytest.mark.django_db
+def test_the_seed_gives_no_wording_to_avoid(seed):
+    """The text names synonyms (« vente interne », « preuve de concept »), never a wording
+    to avoid: nothing is invented."""
+    assert not ConceptText.objects.exclude(deprecated=[]).exists()
+    _, vente = texts("vente-sedentaire")
+    assert vente["fr"].variants == ["Vente interne"] and vente["fr"].deprecated == []
+
+
+@pytest.mark.django_db
+def test_load_seed_command_names_the_domains_as_the_fixture_does(capsys):
+    call_command("load_seed")
+    assert Domain.objects.get(slug="roles").names == {
+        "fr": "Rôles et équipes",
+        "en": "Roles and teams",
+    }
+    assert Concept.objects.filter(domains__slug="roles").count() == 13
