@@ -7,8 +7,6 @@ a domain is part of their records: adding, removing and deleting go through the 
 so each concept changed gets a version in its history and its derived data follows.
 """
 
-from dataclasses import replace
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
@@ -26,29 +24,12 @@ from terms import text, writer
 from terms.admin_forms import DomainForm, domain_label, domain_name_fields, name_label
 from terms.languages import content_languages
 from terms.models import Domain, GlossaryState
-from terms.records import load_records
 
 # The concept list's filter value for concepts in no domain: a tilde, which no domain slug
 # may hold, so it never names a domain.
 NO_DOMAIN = "~none"
 # The action's page lists this many of the selected concepts, then says how many more.
 MAX_LISTED = 50
-
-
-def change_domains(concept_ids, *, add=(), remove=(), user=None, reason=""):
-    """Add concepts to domains and take them out of others, through the writer: one
-    history version per concept that changes. Returns how many changed.
-
-    The writer has no function of its own for this yet; this is its `set_status`, for
-    domains, made of its public `commit`."""
-    add, remove = set(add), set(remove)
-    changes = []
-    for concept_id, record in load_records(concept_ids).items():
-        domains = tuple(sorted((set(record.domains) | add) - remove))
-        if domains != record.domains:
-            changes.append(writer.Change(concept_id, record, replace(record, domains=domains)))
-    writer.commit(changes, user=user, reason=reason)
-    return len(changes)
 
 
 class DomainFilter(admin.SimpleListFilter):
@@ -149,7 +130,7 @@ class DomainAdmin(admin.ModelAdmin):
         records it, reason naming the domain), then delete the domains."""
         with transaction.atomic():
             for domain in domains:
-                change_domains(
+                writer.set_domains(
                     list(domain.concepts.values_list("pk", flat=True)),
                     remove=[domain.slug],
                     user=request.user,
@@ -218,14 +199,14 @@ class DomainActions:
         name = domain_label(domain)
         try:
             if adding:
-                count = change_domains(
+                count = writer.set_domains(
                     ids,
                     add=[domain.slug],
                     user=request.user,
                     reason=f"added to the domain {domain.slug} in the admin",
                 )
             else:
-                count = change_domains(
+                count = writer.set_domains(
                     ids,
                     remove=[domain.slug],
                     user=request.user,

@@ -279,6 +279,19 @@ def set_status(concept_ids, status, *, user=None, reason=""):
     return len(changes)
 
 
+def set_domains(concept_ids, *, add=(), remove=(), user=None, reason=""):
+    """Add concepts to domains (slugs; a domain no one made yet is created) and take them
+    out of others. Returns how many changed."""
+    add, remove = set(add), set(remove)
+    changes = []
+    for concept_id, record in load_records(concept_ids).items():
+        domains = tuple(sorted((set(record.domains) | add) - remove))
+        if domains != record.domains:
+            changes.append(Change(concept_id, record, replace(record, domains=domains)))
+    commit(changes, user=user, reason=reason)
+    return len(changes)
+
+
 def delete_concepts(concept_ids, *, user=None, reason=""):
     """Delete concepts, their texts and links. Returns how many went."""
     records = load_records(concept_ids)
