@@ -5,6 +5,9 @@ Each engine answers two questions over published search documents:
   matches, best first; a clause is a list of alternatives for one query word,
   each (word, stems). The labels come along so that ranking needs no other query.
 - `corrections(word)`: vocabulary words that may be `word` with a typo.
+
+An engine made for one domain (`current_engine(domain=slug)`) matches only the
+concepts of that domain; corrections still come from the whole vocabulary.
 """
 
 import json
@@ -12,10 +15,27 @@ import json
 from django.db import connection
 from django.db.models import Q
 
-from terms.models import SearchWord
+from terms.models import Concept, Domain, SearchWord
 
 
-class SQLiteEngine:
+class Engine:
+    def __init__(self, domain=None):
+        self.domain = domain  # a domain's slug, or None for every concept
+
+    def _in_domain(self, column):
+        """SQL and parameters that keep the concepts of `self.domain` ("" and none without)."""
+        if self.domain is None:
+            return "", []
+        members = Concept.domains.through._meta.db_table
+        domains = Domain._meta.db_table
+        return (
+            f" AND {column} IN (SELECT m.concept_id FROM {members} m "
+            f"JOIN {domains} dm ON dm.id = m.domain_id WHERE dm.slug = %s)",
+            [self.domain],
+        )
+
+
+class SQLiteEngine(Engine):
     """FTS5 (table terms_search_fts, kept in step by triggers), ranked by bm25."""
 
     # bm25 weights of names, name_stems, body, body_stems.
@@ -28,14 +48,15 @@ class SQLiteEngine:
         expression = " AND ".join(
             self._clause(alternatives, names_only) for alternatives in clauses
         )
+        in_domain, domain_parameters = self._in_domain("d.concept_id")
         sql = (
             "SELECT d.concept_id, d.labels FROM terms_search_fts f "
             "JOIN terms_searchdocument d ON d.concept_id = f.rowid "
-            f"WHERE terms_search_fts MATCH %s AND d.is_published "
+            f"WHERE terms_search_fts MATCH %s AND d.is_published{in_domain} "
             f"ORDER BY bm25(terms_search_fts, {self.WEIGHTS}) LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, limit])
+            cursor.execute(sql, [expression, *domain_parameters, limit])
             return _with_labels(cursor.fetchall())
 
     @classmethod
@@ -59,7 +80,7 @@ class SQLiteEngine:
         )
 
 
-class PostgresEngine:
+class PostgresEngine(Engine):
     """PostgreSQL full-text search over the weighted document, trigrams for typos."""
 
     # Names (A), their stems (B), definitions (C) and their stems (D), stored by
@@ -70,14 +91,16 @@ class PostgresEngine:
         # Weights A and B are the names and their stems.
         weights = ":AB" if names_only else ""
         query = " & ".join(self._clause(alternatives, weights) for alternatives in clauses)
+        in_domain, domain_parameters = self._in_domain("concept_id")
         sql = (
             f"SELECT concept_id, labels FROM terms_searchdocument "
-            f"WHERE is_published AND ({self.DOCUMENT}) @@ to_tsquery('simple', unaccent(%s)) "
+            f"WHERE is_published AND ({self.DOCUMENT}) @@ to_tsquery('simple', unaccent(%s))"
+            f"{in_domain} "
             f"ORDER BY ts_rank('{{0.1, 0.2, 0.6, 1.0}}', {self.DOCUMENT}, "
             f"to_tsquery('simple', unaccent(%s))) DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [query, query, limit])
+            cursor.execute(sql, [query, *domain_parameters, query, limit])
             return _with_labels(cursor.fetchall())
 
     @staticmethod
@@ -105,5 +128,6 @@ def _with_labels(rows):
     ]
 
 
-def current_engine():
-    return PostgresEngine() if connection.vendor == "postgresql" else SQLiteEngine()
+def current_engine(domain=None):
+    engine = PostgresEngine if connection.vendor == "postgresql" else SQLiteEngine
+    return engine(domain)
