@@ -129,7 +129,7 @@ def _concept_rdf(concept, media_type):
 def search(request):
     language = request.LANGUAGE_CODE
     query = glossary_search.clean_query(request.GET.get("q", ""))
-    domains = glossary_index.domain_links(language)
+    domains = glossary_index.domain_choices(language)
     # An unknown domain (an old link, a typo) searches every domain, and the page says so.
     wanted = request.GET.get("domain", "")
     domain = next((link for link in domains if link.slug == wanted), None)

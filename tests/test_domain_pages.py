@@ -131,6 +131,13 @@ def test_a_domain_with_no_published_concept_yet_is_a_calm_page(reader, glossary)
     assert "Vide" not in page(reader, "/fr/domains/")
 
 
+def test_a_domain_of_drafts_only_is_offered_to_no_reader(reader, glossary):
+    assert import_file(b"slug,domains\nen-chantier,brouillons\n", file_name="y.csv").ok
+    assert "brouillons" not in page(reader, "/fr/domains/")
+    assert "brouillons" not in page(reader, "/fr/search/?q=role")
+    assert "brouillons" not in page(reader, "/fr/")
+
+
 # -- caching -----------------------------------------------------------------------------
 
 
@@ -178,9 +185,9 @@ def test_the_domain_filter_is_a_select_that_works_without_javascript(reader, glo
     assert '<input type="hidden" name="q" value="vente">' in form
     assert texts_of(form, "option") == [
         "Tous les domaines",
-        "Façons de vendre (1)",
-        "Indicateurs (2)",
-        "Rôles (4)",
+        "Façons de vendre",
+        "Indicateurs",
+        "Rôles",
     ]
     assert '<option value="ways-of-selling" selected>' in form
 
