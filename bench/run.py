@@ -7,8 +7,8 @@ Steps, all against 127.0.0.1 and a throwaway SQLite database in a temporary dire
    `manage.py export_glossary` as CSV and XLSX (each bounded by a timeout);
 3. serve it with gunicorn exactly as `make run` does (`gunicorn.conf.py`);
 4. load each reader URL with wrk (`wrk/cycle.lua`): /healthz, the home, a letter
-   page, 200 term pages, realistic searches; then load the site while a second
-   import rewrites every definition, and check that nothing was lost;
+   page, 200 term pages, the domain pages, realistic searches; then load the site
+   while a second import rewrites every definition, and check that nothing was lost;
 5. print a table (throughput as a ratio to /healthz, latency percentiles, errors,
    worker memory) and append it to `RESULTS.md`.
 
@@ -242,6 +242,12 @@ def _typo(rng, word):
     return word[:position] + rng.choice("aeioursnt") + word[position + 1 :]
 
 
+def domain_paths(rows):
+    """The list of domains, then the first page of each domain's A–Z."""
+    domains = sorted({d for row in rows for d in row["domains"].split(synthetic.SEPARATOR) if d})
+    return ["/fr/domains/", *(f"/fr/domains/{domain}/" for domain in domains)]
+
+
 def search_paths(queries):
     return [f"/fr/search/?q={urllib.parse.quote(q)}" for q in queries]
 
@@ -258,6 +264,8 @@ class Target:
     # Every request a path nobody asked before: no smoke request and no warm-up (both
     # would cache the pages), and wrk's threads start at evenly spread places.
     fresh: bool = False
+    # Among the pages loaded while an import rewrites every definition.
+    under_import: bool = False
 
     def describe(self):
         parts = []
@@ -275,16 +283,23 @@ def targets(rows, seed, latency_connections, duration):
     # searches a second at most), none of them among the repeated ones.
     queries = search_queries(rows, rng, count=SEARCH_QUERIES + duration * FRESH_QUERIES_PER_S)
     repeated, fresh = search_paths(queries[:SEARCH_QUERIES]), search_paths(queries[SEARCH_QUERIES:])
+    domains = domain_paths(rows)
     return [
         Target("/healthz", ["/healthz"]),
         Target("/fr/", ["/fr/"]),
-        Target("/fr/letters/C/", ["/fr/letters/C/"], min_ratio=0.7),
-        Target(f"/fr/terms/… ({len(terms)} slugs)", terms, min_ratio=0.7),
+        Target("/fr/letters/C/", ["/fr/letters/C/"], min_ratio=0.7, under_import=True),
+        Target(f"/fr/terms/… ({len(terms)} slugs)", terms, min_ratio=0.7, under_import=True),
+        Target(f"/fr/domains/… ({len(domains)} pages)", domains, min_ratio=0.7),
         # At 64 connections on a few workers, latency is mostly queueing (Little's law:
         # latency ≈ connections / throughput; /healthz itself shows it), so this run is
         # about throughput. The two runs below, one connection per worker, measure the
         # time the app takes to answer, which is what a p95 bar is about.
-        Target(f"/fr/search/?q=… ({len(repeated)} queries)", repeated, min_ratio=0.5),
+        Target(
+            f"/fr/search/?q=… ({len(repeated)} queries)",
+            repeated,
+            min_ratio=0.5,
+            under_import=True,
+        ),
         Target(
             f"same searches, {latency_connections} connections",
             repeated,
@@ -971,7 +986,9 @@ def run(args, workdir):
         under_load = None
         if not args.no_import_under_load:
             say("  load while an import rewrites every definition ...")
-            mixed = [p for target, _load, _c in results[2:5] for p in target.paths]
+            mixed = [
+                p for target, _load, _c in results if target.under_import for p in target.paths
+            ]
             under_load = import_under_load(args, env, server, workdir, imported.served, mixed)
             say(f"    {under_load_lines(under_load)[0]}")
         problems = log_problems(server)

@@ -5,8 +5,11 @@ what the sales-enablement team writes: French terms of one to five words with
 accents, typographic apostrophes (’) and the middle dot of inclusive writing
 (`Chargé·e`), English terms, acronyms, variants, definitions of 200–600
 characters that name other concepts (so mentions have work to do), and see-also
-links that may point to a later row. The same seed always gives the same file,
-so two runs of the benchmark import exactly the same data.
+links that may point to a later row, domains (most concepts in one, some in two,
+a few in none) and, for a few concepts, wordings to avoid. The same seed always
+gives the same file, so two runs of the benchmark import exactly the same data;
+domains and wordings to avoid come from a random generator of their own, so the
+other columns are those of the files generated before they existed.
 """
 
 import csv
@@ -28,15 +31,33 @@ from synthetic_words import (
 COLUMNS = [
     "slug",
     "status",
+    "domains",
     "term_fr",
     "acronyms_fr",
     "variants_fr",
+    "deprecated_fr",
     "definition_fr",
     "term_en",
     "acronyms_en",
     "variants_en",
+    "deprecated_en",
     "definition_en",
     "see_also",
+]
+# The domains an enablement team groups a large glossary by (slugs; the import names them).
+DOMAINS = [
+    "roles",
+    "indicateurs",
+    "facons-de-vendre",
+    "cycle-de-vie-client",
+    "cycle-de-vente",
+    "outils",
+    "prospection",
+    "contrats-et-prix",
+    "marketing",
+    "partenaires",
+    "support",
+    "finance",
 ]
 SEPARATOR = " | "
 VOWELS = set("aeiouhéèêâîôœ")
@@ -46,6 +67,9 @@ ENGLISH_DEFINITION_SHARE = 0.6  # of all concepts (only those with an English te
 MENTION_SHARE = 0.35  # of sentences that name another concept
 PARAGRAPH_BREAK_SHARE = 0.1
 DEFINITION_LENGTH = (200, 600)
+DOMAIN_COUNT_WEIGHTS = {0: 1, 1: 7, 2: 2}  # how many domains a concept belongs to
+DEPRECATED_FR_SHARE = 0.05  # concepts with a French wording to avoid
+DEPRECATED_EN_SHARE = 0.02  # of those with an English term
 
 
 # -- French helpers ------------------------------------------------------------------
@@ -223,9 +247,26 @@ def _definition(rng, concepts, own, *, english):
 # -- the file ----------------------------------------------------------------------------
 
 
+def _terminology(rng, concept):
+    """The concept's domains and wordings to avoid, as cells."""
+    count = rng.choices(list(DOMAIN_COUNT_WEIGHTS), weights=DOMAIN_COUNT_WEIGHTS.values())[0]
+    domains = sorted(rng.sample(DOMAINS, count))
+    deprecated_fr, deprecated_en = "", ""
+    if rng.random() < DEPRECATED_FR_SHARE:
+        wording, wording_en = _phrase(rng)
+        if capitalise(wording) != concept["term_fr"]:
+            deprecated_fr = capitalise(wording)
+        english = concept["term_en"] and rng.random() < DEPRECATED_EN_SHARE / DEPRECATED_FR_SHARE
+        if english and capitalise(wording_en) != concept["term_en"]:
+            deprecated_en = capitalise(wording_en)
+    return SEPARATOR.join(domains), deprecated_fr, deprecated_en
+
+
 def generate(count, seed=42):
     """`count` published concepts as rows keyed by COLUMNS, always the same for one seed."""
     rng = random.Random(seed)
+    # Drawn apart, so that adding these columns left every other column as it was.
+    terminology_rng = random.Random(f"{seed}-terminology")
     concepts = _names(rng, count)
     slugs = [c["slug"] for c in concepts]
     english_share = ENGLISH_DEFINITION_SHARE / ENGLISH_TERM_SHARE
@@ -237,17 +278,21 @@ def generate(count, seed=42):
             if target != concept["slug"]:
                 see_also.add(target)
         has_english = bool(concept["term_en"]) and rng.random() < english_share
+        domains, deprecated_fr, deprecated_en = _terminology(terminology_rng, concept)
         rows.append(
             {
                 "slug": concept["slug"],
                 "status": "published",
+                "domains": domains,
                 "term_fr": concept["term_fr"],
                 "acronyms_fr": SEPARATOR.join(concept["acronyms_fr"]),
                 "variants_fr": SEPARATOR.join(concept["variants_fr"]),
+                "deprecated_fr": deprecated_fr,
                 "definition_fr": _definition(rng, concepts, concept, english=False),
                 "term_en": concept["term_en"],
                 "acronyms_en": SEPARATOR.join(concept["acronyms_en"]),
                 "variants_en": SEPARATOR.join(concept["variants_en"]),
+                "deprecated_en": deprecated_en,
                 "definition_en": (
                     _definition(rng, concepts, concept, english=True) if has_english else ""
                 ),

@@ -1,18 +1,23 @@
-"""What the reader pages show: the letter bar, the A–Z lists and a term page.
+"""What the reader pages show: the letter bar, the A–Z lists, the domains and a term page.
 
 Each function runs a fixed number of queries whatever the glossary's size;
 the tests count them at 10 and at many concepts.
 """
 
+import re
 import string
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import URLValidator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
+from terms.languages import first_present
 from terms.mentions import paragraphs_of
-from terms.models import Concept, IndexEntry
-from terms.text import letter_of
+from terms.models import Concept, Domain, IndexEntry, Status
+from terms.text import letter_of, sort_key
 
 OTHER_LETTER = "#"
 OTHER_LETTER_URL = "0-9"
@@ -20,6 +25,8 @@ LETTERS = [*string.ascii_uppercase, OTHER_LETTER]
 # The home lists every entry while the glossary is small, else the first ones.
 HOME_ENTRY_LIMIT = 120
 LETTER_PAGE_SIZE = 200
+# A domain page lists one entry per concept: a few hundred read in one go.
+DOMAIN_PAGE_SIZE = 300
 # A word that every other definition uses would bury the page under links.
 MAX_MENTIONED_IN = 40
 
@@ -53,6 +60,26 @@ class HomePage:
     groups: list
     truncated: bool
     concept_count: int
+    domains: list = field(default_factory=list)
+
+
+@dataclass
+class DomainLink:
+    """A domain as a link: its name on the page's language (the fallback rule)."""
+
+    slug: str
+    name: str
+    url: str
+    count: int = 0  # its published concepts, where the page says how many
+
+
+@dataclass
+class DomainPage:
+    """The A–Z of one domain's published concepts: one entry each, under its letter."""
+
+    domain: DomainLink
+    groups: list
+    page: object
 
 
 @dataclass
@@ -77,6 +104,15 @@ class TermPage:
     definition: str
     definition_language: str
     definition_paragraphs: list
+    # Wordings to avoid, the note and the source, each with the language it is shown in
+    # (the page's, or the fallback's when the page's language lacks it).
+    deprecated: list = field(default_factory=list)
+    deprecated_language: str = ""
+    note: str = ""
+    note_language: str = ""
+    source_pieces: list = field(default_factory=list)  # [(text, address or None)]
+    source_language: str = ""
+    domains: list = field(default_factory=list)  # [DomainLink]
     see_also: list = field(default_factory=list)
     mentioned_in: list = field(default_factory=list)
     mentioned_in_more: int = 0
@@ -154,6 +190,7 @@ def home_page(language):
         groups=groups,
         truncated=truncated,
         concept_count=Concept.objects.published().count(),
+        domains=domain_links(language),
     )
 
 
@@ -169,6 +206,51 @@ def letter_page(language, token, page_number=1):
     return LetterPage(letter=letter, letters=letter_bar(language, current=letter), page=page)
 
 
+def domain_links(language):
+    """The domains that have published concepts, A–Z by their names in `language` (the
+    index's collation), each with its count of published concepts. One query."""
+    published = Count("concepts", filter=Q(concepts__status=Status.PUBLISHED))
+    links = [
+        DomainLink(domain.slug, domain.name(language), domain.get_absolute_url(), domain.published)
+        for domain in Domain.objects.annotate(published=published).order_by()
+        if domain.published
+    ]
+    return sorted(links, key=lambda link: (sort_key(link.name), link.slug))
+
+
+def domain_choices(language):
+    """The domains that have published concepts, A–Z by name in `language`, without their
+    counts: what a search page offers to filter by, on every search it renders. One query,
+    an EXISTS per domain that stops at its first published concept."""
+    members = Concept.domains.through.objects.filter(
+        domain=OuterRef("pk"), concept__status=Status.PUBLISHED
+    )
+    links = [
+        DomainLink(domain.slug, domain.name(language), domain.get_absolute_url())
+        for domain in Domain.objects.filter(Exists(members)).order_by()
+    ]
+    return sorted(links, key=lambda link: (sort_key(link.name), link.slug))
+
+
+def domain_page(domain, language, page_number=1):
+    """One domain's published concepts A–Z, by their terms on the page (the index's TERM
+    rows: sort keys and the fallback already computed). Two queries: a count, a page."""
+    entries = (
+        published_entries(language)
+        .filter(
+            kind=IndexEntry.Kind.TERM,
+            concept_id__in=Concept.domains.through.objects.filter(domain=domain).values(
+                "concept_id"
+            ),
+        )
+        .select_related("concept")
+        .only("text", "label", "kind", "letter", "untranslated", "concept__slug")
+    )
+    page = Paginator(entries, DOMAIN_PAGE_SIZE).get_page(page_number)
+    link = DomainLink(domain.slug, domain.name(language), domain.get_absolute_url())
+    return DomainPage(domain=link, groups=group_by_letter(page.object_list), page=page)
+
+
 def term_page(concept, language, *, include_drafts=False):
     """Everything a term page shows, in `language`. `concept` must have its texts prefetched."""
     texts = concept.texts_by_language()
@@ -178,6 +260,15 @@ def term_page(concept, language, *, include_drafts=False):
         {"language": other.language, "term": other.term, "acronyms": other.acronyms}
         for other in concept.other_texts(language)
     ]
+
+    def part(name):
+        return first_present(
+            lambda code: getattr(texts[code], name) if code in texts else "", language
+        )
+
+    deprecated, deprecated_language = part("deprecated")
+    note, note_language = part("note")
+    source, source_language = part("source")
     mentioned_in = _linked(concept.mentioned_in, language, include_drafts)
     return TermPage(
         language=language,
@@ -189,10 +280,55 @@ def term_page(concept, language, *, include_drafts=False):
         definition=shown.definition if shown else "",
         definition_language=shown.language if shown else language,
         definition_paragraphs=_linked_paragraphs(concept, shown, include_drafts),
+        deprecated=list(deprecated),
+        deprecated_language=deprecated_language,
+        note=note,
+        note_language=note_language,
+        source_pieces=source_pieces(source),
+        source_language=source_language,
+        domains=_domains_of(concept, language),
         see_also=_linked(concept.see_also, language, include_drafts)[:MAX_MENTIONED_IN],
         mentioned_in=mentioned_in[:MAX_MENTIONED_IN],
         mentioned_in_more=_count_beyond(concept.mentioned_in, mentioned_in, include_drafts),
     )
+
+
+def _domains_of(concept, language):
+    """The concept's domains A–Z by name in `language`: one query (none when prefetched)."""
+    links = [
+        DomainLink(domain.slug, domain.name(language), domain.get_absolute_url())
+        for domain in concept.domains.all()
+    ]
+    return sorted(links, key=lambda link: (sort_key(link.name), link.slug))
+
+
+# An address in a source: http(s) only (never javascript: or data:), up to a space or a
+# character that cannot end one; punctuation that closes the sentence is left out.
+ADDRESS = re.compile(r"https?://[^\s<>\"«»]+", re.IGNORECASE)
+CLOSING_PUNCTUATION = ".,;:!?’'\")]»"
+is_web_address = URLValidator(schemes=["http", "https"])
+
+
+def source_pieces(source):
+    """A source as [(text, address or None)]: the http(s) addresses it holds become links,
+    the rest stays text (escaped by the template like any text an editor typed)."""
+    pieces = []
+    position = 0
+    for match in ADDRESS.finditer(source):
+        address = match.group().rstrip(CLOSING_PUNCTUATION)
+        if address.count("(") > address.count(")") and match.group()[len(address) :][:1] == ")":
+            address += ")"  # a parenthesis that belongs to the address (a wiki page)
+        try:
+            is_web_address(address)
+        except ValidationError:
+            continue
+        if match.start() > position:
+            pieces.append((source[position : match.start()], None))
+        pieces.append((address, address))
+        position = match.start() + len(address)
+    if position < len(source):
+        pieces.append((source[position:], None))
+    return pieces
 
 
 def _linked_paragraphs(concept, shown, include_drafts):

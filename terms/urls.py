@@ -9,4 +9,7 @@ urlpatterns = [
     path("letters/<str:letter>/", views.letter, name="letter"),
     path("terms/<str:slug>/", views.detail, name="detail"),
     path("search/", views.search, name="search"),
+    path("domains/", views.domains, name="domains"),
+    # A slug or nothing: any other path is a 404 without a query.
+    path("domains/<slug:slug>/", views.domain, name="domain"),
 ]

@@ -18,7 +18,7 @@ from terms.caching import cache_reader_page
 from terms.interchange import skos
 from terms.interchange.formats import CONTENT_TYPES
 from terms.interchange.service import export_file, export_records
-from terms.models import Concept, content_languages
+from terms.models import Concept, Domain, content_languages
 
 
 @require_safe
@@ -129,8 +129,34 @@ def _concept_rdf(concept, media_type):
 def search(request):
     language = request.LANGUAGE_CODE
     query = glossary_search.clean_query(request.GET.get("q", ""))
-    outcome = glossary_search.search(query, language)
-    return render(request, "terms/search.html", {"query": query, "outcome": outcome})
+    domains = glossary_index.domain_choices(language)
+    # An unknown domain (an old link, a typo) searches every domain, and the page says so.
+    wanted = request.GET.get("domain", "")
+    domain = next((link for link in domains if link.slug == wanted), None)
+    outcome = glossary_search.search(query, language, domain=domain.slug if domain else None)
+    context = {
+        "query": query,
+        "outcome": outcome,
+        "domains": domains,
+        "domain": domain,
+        "unknown_domain": wanted if wanted and domain is None else "",
+    }
+    return render(request, "terms/search.html", context)
+
+
+@require_safe
+@cache_reader_page
+def domains(request):
+    links = glossary_index.domain_links(request.LANGUAGE_CODE)
+    return render(request, "terms/domains.html", {"domains": links})
+
+
+@require_safe
+@cache_reader_page
+def domain(request, slug):
+    found = get_object_or_404(Domain, slug=slug)
+    page = glossary_index.domain_page(found, request.LANGUAGE_CODE, request.GET.get("page"))
+    return render(request, "terms/domain.html", {"page": page})
 
 
 DOWNLOADS = {"tbx": "tbx", "ttl": "skos"}

@@ -182,3 +182,91 @@ def test_a_reader_signs_in_in_french_and_reaches_a_term(live_seed, page, setting
     page.goto(live_seed.url + "/fr/terms/hybride/")
     page.wait_for_url("**/fr/sign-in/?next=/fr/terms/hybride/")
     assert errors == []
+
+
+@pytest.fixture
+def live_terminology(live_seed):
+    """The seed with « Vente interne » as a wording to avoid, a note, a source and domains."""
+    from terms.models import Domain, GlossaryState
+    from terms.writer import import_file
+
+    rows = (
+        "slug,domains,variants_fr,deprecated_fr,note_fr,source_fr\n"
+        "vente-sedentaire,facons-de-vendre,,Vente interne,Dites « vente sédentaire ».,"
+        "https://intranet.example/playbook\n"
+        "vente-en-ligne,facons-de-vendre,,,,\n"
+        "chargee-de-compte,roles,,,,\n"
+    )
+    assert import_file(rows.encode(), file_name="x.csv").ok
+    Domain.objects.filter(slug="facons-de-vendre").update(names={"fr": "Façons de vendre"})
+    GlossaryState.bump()
+    return live_seed
+
+
+def test_a_wording_to_avoid_reads_as_such_in_the_index_search_and_term_page(live_terminology, page):
+    errors = console_errors(page)
+    page.goto(live_terminology.url + "/fr/letters/V/")
+    entry = page.locator(".entry--deprecated")
+    assert " ".join(entry.inner_text().split()) == "Vente interne à éviter → dites Vente sédentaire"
+    wording = entry.locator(".entry__alias")
+    assert "line-through" in wording.evaluate("e => getComputedStyle(e).textDecorationLine")
+    variant_style = page.locator(".entry--variant .entry__alias").first.evaluate(
+        "e => getComputedStyle(e).textDecorationLine"
+    )
+    assert "line-through" not in variant_style
+    entry.get_by_role("link").click()
+    page.wait_for_url("**/fr/terms/vente-sedentaire/")
+    assert page.locator(".term__deprecated").inner_text() == "À éviter : Vente interne"
+    assert page.locator("h1").inner_text() == "Vente sédentaire"
+    source = page.get_by_role("link", name="https://intranet.example/playbook")
+    assert source.get_attribute("rel") == "noopener"
+
+    page.get_by_label("Rechercher dans le glossaire").fill("vente interne")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/fr/search/?q=vente+interne")
+    assert page.locator(".result__avoided").first.inner_text() == (
+        "« Vente interne » est à éviter : dites « Vente sédentaire »"
+    )
+    assert errors == []
+
+
+def test_suggestions_find_a_wording_to_avoid(live_terminology, page):
+    page.goto(live_terminology.url + "/fr/")
+    page.get_by_role("combobox").press_sequentially("vente inter", delay=30)
+    listbox = page.get_by_role("listbox")
+    listbox.wait_for()
+    assert listbox.get_by_role("option").first.inner_text().startswith("Vente sédentaire")
+
+
+def test_a_reader_goes_from_the_home_to_a_domain_and_filters_a_search_without_javascript(
+    live_terminology, browser
+):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_terminology.url + "/fr/")
+    page.locator(".home-domains").get_by_role("link", name="Façons de vendre").click()
+    page.wait_for_url("**/fr/domains/facons-de-vendre/")
+    assert page.locator("h1").inner_text() == "Façons de vendre"
+    assert page.locator(".entry").all_inner_texts() == ["Vente en ligne", "Vente sédentaire"]
+    page.goto(live_terminology.url + "/fr/search/?q=vente")
+    page.get_by_label("Domaine").select_option(label="Façons de vendre")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url("**/fr/search/?q=vente&domain=facons-de-vendre")
+    assert page.locator(".result h2 a").all_inner_texts() == ["Vente sédentaire", "Vente en ligne"]
+    context.close()
+
+
+TERMINOLOGY_PAGES = ["/fr/domains/", "/fr/domains/facons-de-vendre/",
+                     "/fr/terms/vente-sedentaire/", "/fr/search/?q=vente+interne"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", TERMINOLOGY_PAGES)
+def test_domain_and_terminology_pages_fit_a_phone(live_terminology, browser, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    errors = console_errors(page)
+    page.goto(live_terminology.url + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert errors == []
+    context.close()

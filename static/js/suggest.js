@@ -15,6 +15,7 @@
       return;
     }
     var language = document.documentElement.lang || "fr";
+    var avoidedSentence = form.getAttribute("data-suggest-avoided");
     var listbox = document.createElement("ul");
     listbox.id = input.id + "-suggestions";
     listbox.className = "suggestions";
@@ -77,6 +78,16 @@
           detail.className = "suggestion__detail";
           detail.textContent = " " + extra;
           option.appendChild(detail);
+        }
+        if (result.avoided && avoidedSentence) {
+          // Found by a wording to avoid: say so, and what to say instead. Functions as
+          // replacements, so that a "$&" in a wording stays as typed.
+          var avoided = document.createElement("span");
+          avoided.className = "suggestion__avoided";
+          avoided.textContent = avoidedSentence
+            .replace("{avoided}", function () { return result.avoided; })
+            .replace("{term}", function () { return result.term; });
+          option.appendChild(avoided);
         }
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();

@@ -12,6 +12,9 @@ letters or more, with one typo. Names come first, then definitions:
 
 Within a tier, the engine's relevance decides (bm25 on SQLite, ts_rank on
 PostgreSQL), then the A–Z order.
+
+Wordings to avoid lead to their concept like variants, but a result found by one
+only says which (`avoided`), so the page can tell the reader what to say instead.
 """
 
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from terms import text
-from terms.models import Concept, ConceptText, SearchWord
+from terms.models import Concept, ConceptText, IndexEntry, SearchWord
 from terms.search.engines import current_engine
 
 MAX_QUERY_LENGTH = 200
@@ -45,6 +48,9 @@ class SearchResult:
     other_terms: list
     excerpt: list  # [[piece, highlighted], …]
     tier: int
+    # The wording to avoid that the query found the concept by, when none of its names
+    # matches as well ("vente interne" → *Vente sédentaire*); else "".
+    avoided: str = ""
 
     @property
     def slug(self):
@@ -193,13 +199,46 @@ def _ranked(matches, words, clauses, language, limit):
     texts = models.Prefetch("texts", queryset=ConceptText.objects.defer("definition_links"))
     concepts = Concept.objects.prefetch_related(texts).in_bulk(best)
     return [
-        _result(concepts[concept_id], language, words, tiers[concept_id][0])
+        _result(
+            concepts[concept_id],
+            language,
+            words,
+            tiers[concept_id][0],
+            avoided=_avoided(matches[concept_id], words, clauses),
+        )
         for concept_id in best
         if concept_id in concepts
     ]
 
 
-def _result(concept, language, words, tier):
+def _closeness(folded_label, query, clauses):
+    """How closely one folded label matches the query: 0 it is the query, 1 it starts with
+    it, 2 it holds every query word; None when it does not match."""
+    if folded_label == query:
+        return 0
+    if folded_label.startswith(query):
+        return 1
+    return 2 if _holds(folded_label.split(), clauses) else None
+
+
+def _avoided(labels, words, clauses):
+    """The wording to avoid that matches the query better than any name of the concept
+    (`vente int` finds *Vente sédentaire* by « Vente interne »), or ""."""
+    query = " ".join(words)
+    names, avoided = [], []
+    for wording, kind in labels:
+        closeness = _closeness(text.fold_word(wording), query, clauses)
+        if closeness is not None:
+            (avoided if kind == IndexEntry.Kind.DEPRECATED else names).append((closeness, wording))
+    if not avoided:
+        return ""
+    closest, wording = min(avoided, key=lambda match: match[0])
+    if names and min(closeness for closeness, _name in names) <= closest:
+        return ""
+    return wording
+
+
+def _result(concept, language, words, tier, *, avoided=""):
     own = concept.texts_by_language().get(language)
     shown = concept.shown_text(language)
     definition = shown.definition if shown else ""
@@ -213,6 +252,7 @@ def _result(concept, language, words, tier):
             _excerpt(definition, words), [w for w in _matched_words(words) if len(w) > 1]
         ),
         tier=tier,
+        avoided=avoided,
     )
 
 
