@@ -51,7 +51,7 @@ check: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo --no-cache
-	for catalogue in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o /dev/null "$$catalogue" || exit 1; done
+	for catalogue in locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$catalogue" || exit 1; done
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 		DJANGO_SECURE_HSTS_SECONDS=31536000 DJANGO_SECURE_SSL_REDIRECT=1 \

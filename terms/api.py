@@ -173,6 +173,7 @@ def search(request):
                 "acronyms": result.acronyms,
                 "other_terms": result.other_terms,
                 "untranslated": result.untranslated,
+                "avoided": result.avoided,
                 "url": reverse("terms:detail", kwargs={"slug": result.slug}),
             }
             for result in outcome.results

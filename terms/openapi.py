@@ -151,7 +151,15 @@ SEARCH_RESULTS = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["slug", "term", "acronyms", "other_terms", "untranslated", "url"],
+                "required": [
+                    "slug",
+                    "term",
+                    "acronyms",
+                    "other_terms",
+                    "untranslated",
+                    "avoided",
+                    "url",
+                ],
                 "additionalProperties": False,
                 "properties": {
                     "slug": {"type": "string"},
@@ -159,6 +167,13 @@ SEARCH_RESULTS = {
                     "acronyms": {"type": "array", "items": {"type": "string"}},
                     "other_terms": {"type": "array", "items": {"type": "string"}},
                     "untranslated": {"type": "boolean"},
+                    "avoided": {
+                        "type": "string",
+                        "description": (
+                            "The wording to avoid the query matched (say `term` instead), or "
+                            "empty when the query matched one of the concept's own names."
+                        ),
+                    },
                     "url": {"type": "string"},
                 },
             },
@@ -394,6 +409,7 @@ DOMAIN_FILTER = Parameter(
     "without published concepts is unknown here: a 404 naming `domain`.",
     {"type": "string", "pattern": SLUG_PATTERN, "maxLength": SLUG_MAX_LENGTH},
     _("%(parameter)s must be a domain’s slug: letters, digits, hyphens and underscores."),
+    example="roles",  # a domain of the seed glossary
 )
 
 

@@ -473,3 +473,17 @@ def test_renaming_a_domain_changes_the_etags_of_what_shows_its_name(api, deep_se
         response = api.get(url, HTTP_IF_NONE_MATCH=etags[url])
         assert response.status_code == 200, url
         assert "Métiers" in response.content.decode(), url
+
+
+@pytest.mark.django_db
+def test_a_search_by_a_wording_to_avoid_says_which_wording_it_was(api, deep_seed):
+    _, data = get_json(api, "/api/search/", q="télévente")
+    validate(data, "SearchResults")
+    first = data["results"][0]
+    assert (first["slug"], first["term"], first["avoided"]) == (
+        "vente-sedentaire",
+        "Vente sédentaire",
+        "Télévente",
+    )
+    _, data = get_json(api, "/api/search/", q="vente sédentaire")
+    assert data["results"][0]["avoided"] == ""  # its own name: nothing to avoid

@@ -223,3 +223,4 @@ def test_a_typo_in_a_wording_to_avoid_still_finds_the_concept(reader, glossary):
 def test_suggestions_while_typing_find_wordings_to_avoid(reader, glossary):
     data = reader.get("/api/search/", {"q": "vente int", "lang": "fr"}).json()
     assert [result["slug"] for result in data["results"]][:1] == ["vente-sedentaire"]
+    assert data["results"][0]["avoided"] == "Vente interne"
