@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from terms import history, text
 from terms.languages import content_languages, default_language
 from terms.models import Concept, Domain, Status
-from terms.records import PARTS, ConceptRecord, Content, load_records
+from terms.records import STORED_PARTS, ConceptRecord, Content, load_records
 
 # A language's name inside a label, as French writes it in the middle of a phrase.
 LANGUAGE_IN_LABEL = {
@@ -37,6 +37,7 @@ PART_LABELS = {
     "definition": _("Definition"),
     "note": _("Note"),
     "source": _("Source"),
+    "unlinked": _("Not linked automatically"),
 }
 FIELD_LABELS = {
     "slug": _("Identifier"),
@@ -132,7 +133,7 @@ class ValueListField(forms.CharField):
 
 
 def language_fields(code):
-    return [f"{part}_{code}" for part in PARTS]
+    return [f"{part}_{code}" for part in STORED_PARTS]
 
 
 class DomainsByName(ModelChoiceIterator):
@@ -215,6 +216,15 @@ def _language_form_fields():
             widget=forms.Textarea(attrs={"rows": 2}),
             help_text=_("Where the definition comes from: a text, or an address (https://…)."),
         )
+        fields[f"unlinked_{code}"] = ValueListField(
+            label=PART_LABELS["unlinked"],
+            required=False,
+            help_text=_(
+                "Of this language's term, acronyms and variants, those that definitions must "
+                "not link to this concept by themselves (an ordinary word such as "
+                "“découverte”); separate several with |."
+            ),
+        )
     return fields
 
 
@@ -256,7 +266,7 @@ class ConceptFormBase(forms.ModelForm):
             record = load_records([self.instance.pk]).get(self.instance.pk)
             for code in content_languages():
                 content = record.content(code) if record else Content()
-                for part in PARTS:
+                for part in STORED_PARTS:
                     self.initial.setdefault(f"{part}_{code}", getattr(content, part))
             self.initial["version"] = self.instance.updated_at.isoformat()
         else:
@@ -273,6 +283,8 @@ class ConceptFormBase(forms.ModelForm):
                 _("Every concept needs a term in %(language)s.")
                 % {"language": language_name(default)},
             )
+        for code in content_languages():
+            self._check_unlinked(cleaned, code)
         slug = cleaned.get("slug") or text.slug_for(cleaned.get(f"term_{default}") or "")
         cleaned["slug"] = slug
         if slug:
@@ -280,6 +292,31 @@ class ConceptFormBase(forms.ModelForm):
         if self.instance.pk:
             self._check_version(cleaned.get("version") or "")
         return cleaned
+
+    def _check_unlinked(self, cleaned, code):
+        """A wording not to link must be one of the language's names: anything else is a
+        typo the editor would never see take effect."""
+        names = {
+            text.fold(name)
+            for name in [
+                cleaned.get(f"term_{code}") or "",
+                *(cleaned.get(f"acronyms_{code}") or ()),
+                *(cleaned.get(f"variants_{code}") or ()),
+            ]
+            if name
+        }
+        strangers = [w for w in cleaned.get(f"unlinked_{code}") or () if text.fold(w) not in names]
+        if strangers:
+            self.add_error(
+                f"unlinked_{code}",
+                _("%(wordings)s: neither the term, an acronym nor a variant in %(language)s.")
+                % {
+                    "wordings": ", ".join(
+                        _("“%(wording)s”") % {"wording": wording} for wording in strangers
+                    ),
+                    "language": language_name(code),
+                },
+            )
 
     def clean_slug(self):
         return (self.cleaned_data.get("slug") or "").strip()
@@ -340,6 +377,7 @@ class ConceptFormBase(forms.ModelForm):
                     definition=text.clean_definition(data.get(f"definition_{code}") or ""),
                     note=text.clean_definition(data.get(f"note_{code}") or ""),
                     source=text.clean_definition(data.get(f"source_{code}") or ""),
+                    unlinked=tuple(data.get(f"unlinked_{code}") or ()),
                 )
                 for code in content_languages()
             },

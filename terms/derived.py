@@ -30,7 +30,7 @@ from terms.models import (
     SearchWord,
     Status,
 )
-from terms.records import PARTS, Content
+from terms.records import STORED_PARTS, Content
 
 INDEX_ENTRY_FIELDS = [
     "concept",
@@ -92,7 +92,7 @@ def load_contents(concept_ids):
     }
     for concept_id, language, *parts in ConceptText.objects.filter(
         concept_id__in=concept_ids
-    ).values_list("concept_id", "language", *PARTS):
+    ).values_list("concept_id", "language", *STORED_PARTS):
         if concept_id in found:
             found[concept_id][1][language] = Content.from_row(parts)
     return found
@@ -116,12 +116,12 @@ def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
     for key, (_published, contents) in contents_of.items():
         names += mentions.names_of(key, contents, ranks[key])
     untouched = {}  # {concept id: {language: Content}} of the other concepts
-    for concept_id, language, term, acronyms, variants in ConceptText.objects.values_list(
-        "concept_id", "language", "term", "acronyms", "variants"
+    for concept_id, language, term, acronyms, variants, unlinked in ConceptText.objects.values_list(
+        "concept_id", "language", "term", "acronyms", "variants", "unlinked"
     ):
         if concept_id not in contents_of and concept_id not in removed:
             untouched.setdefault(concept_id, {})[language] = Content(
-                term, tuple(acronyms), tuple(variants)
+                term, tuple(acronyms), tuple(variants), unlinked=tuple(unlinked)
             )
     for concept_id, contents in untouched.items():
         names += mentions.names_of(concept_id, contents, (0, concept_id))

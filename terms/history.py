@@ -18,7 +18,14 @@ from django.utils.dateparse import parse_datetime
 from terms.bulk import insert_rows
 from terms.languages import content_languages
 from terms.models import Concept, ConceptText, Domain
-from terms.records import EMPTY, PARTS, ConceptRecord, Content, load_records, text_values
+from terms.records import (
+    EMPTY,
+    STORED_PARTS,
+    ConceptRecord,
+    Content,
+    load_records,
+    text_values,
+)
 
 CREATED, CHANGED, DELETED = "+", "~", "-"
 REASON_LENGTH = 100
@@ -85,7 +92,7 @@ def record(entries, *, user, reason, when):
             "id",
             "concept",
             "language",
-            *PARTS,
+            *STORED_PARTS,
             "history_date",
             "history_change_reason",
             "history_type",
@@ -246,7 +253,7 @@ def versions(concept_id):
                 contents[text.language] = EMPTY
             else:
                 contents[text.language] = kept[text.language] = Content.from_row(
-                    [getattr(text, part) for part in PARTS]
+                    [getattr(text, part) for part in STORED_PARTS]
                 )
         if row.history_type == DELETED:
             concept = replace(

@@ -28,14 +28,23 @@ def build_matcher(names):
 
 
 def names_of(target, contents, rank):
-    """The matcher's names for one concept: its terms and variants, and its acronyms (matched
-    as written), in every language."""
+    """The matcher's names for one concept, in every language: its terms and variants, and
+    its acronyms matched as written; a one-word variant matched with its capitalisation as
+    written too (`Découverte` names *Démo/Découverte*, the ordinary word "découverte" does
+    not); none of the wordings editors marked as not to link."""
     names = []
     for content in contents.values():
-        if content.term:
+        linked = set(content.linked_names())
+        if content.term in linked:
             names.append((content.term, target, False, rank))
-        names.extend((acronym, target, True, rank) for acronym in content.acronyms)
-        names.extend((variant, target, False, rank) for variant in content.variants)
+        names.extend(
+            (acronym, target, True, rank) for acronym in content.acronyms if acronym in linked
+        )
+        names.extend(
+            (variant, target, len(variant.split()) == 1, rank)
+            for variant in content.variants
+            if variant in linked
+        )
     return names
 
 

@@ -213,6 +213,12 @@ class ConceptText(models.Model):
         blank=True,
         help_text=_("Where the definition comes from: a text, or an address (https://…)."),
     )
+    unlinked = models.JSONField(
+        _("not linked automatically"),
+        default=list,
+        blank=True,
+        help_text=_("Wordings that definitions do not link to this concept by themselves."),
+    )
     # Derived by `refresh_mentions`: the definition cut into [text, slug-or-null]
     # pieces, where a slug marks a word that names another concept.
     definition_links = models.JSONField(default=list, blank=True, editable=False)

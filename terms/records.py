@@ -20,7 +20,10 @@ from terms.models import Concept, ConceptText, Status
 
 # A language's content, in the interchange order of its columns.
 PARTS = ("term", "acronyms", "variants", "deprecated", "definition", "note", "source")
-LIST_PARTS = ("acronyms", "variants", "deprecated")
+# What the glossary stores of a language besides: an editorial setting of the glossary
+# itself, kept in history but in no interchange file (a file never clears it).
+STORED_PARTS = (*PARTS, "unlinked")
+LIST_PARTS = ("acronyms", "variants", "deprecated", "unlinked")
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,18 @@ class Content:
     definition: str | None = ""
     note: str | None = ""  # how to use the term, or an example
     source: str | None = ""  # where the definition comes from: text or an address
+    # Wordings of this language that definitions never link to the concept by themselves
+    # (an ordinary word: "Découverte"), as editors marked them. No file carries them: unless
+    # given (the editors' form), a content says nothing of them and the concept keeps its.
+    unlinked: tuple[str, ...] | None = None
 
     @classmethod
     def from_row(cls, values):
-        """A stored content from its PARTS values as the database gives them (lists)."""
+        """A stored content from its STORED_PARTS values as the database gives them."""
         return cls(
             *(
                 tuple(value or ()) if part in LIST_PARTS else value or ""
-                for part, value in zip(PARTS, values, strict=True)
+                for part, value in zip(STORED_PARTS, values, strict=True)
             )
         )
 
@@ -57,12 +64,18 @@ class Content:
         """Every wording that leads to the concept in this language, those to avoid included."""
         return [*self.names(), *self.deprecated]
 
+    def linked_names(self):
+        """The names definitions link to the concept by themselves: all but those editors
+        marked as not to link."""
+        unlinked = {text.fold(wording) for wording in self.unlinked or ()}
+        return [name for name in self.names() if text.fold(name) not in unlinked]
+
     def over(self, current):
         """This content with what it does not say taken from `current`."""
         return Content(
             **{
                 part: getattr(current, part) if getattr(self, part) is None else getattr(self, part)
-                for part in PARTS
+                for part in STORED_PARTS
             }
         )
 
@@ -77,11 +90,12 @@ class Content:
             definition=text.clean_definition(self.definition),
             note=text.clean_definition(self.note),
             source=text.clean_definition(self.source),
+            unlinked=tuple(text.split_values(text.join_values(self.unlinked or ()))),
         )
 
 
-EMPTY = Content()
-NOT_GIVEN = Content(*(None for _part in PARTS))  # a file that says nothing of a language
+EMPTY = Content(unlinked=())  # as stored: every part said, empty
+NOT_GIVEN = Content(*(None for _part in STORED_PARTS))  # a file that says nothing of a language
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,10 @@ class ConceptRecord:
         """Every wording that names the concept, in every language."""
         return {name for content in self.contents.values() for name in content.names()}
 
+    def linked_names(self):
+        """Every wording definitions link to the concept by, in every language."""
+        return {name for content in self.contents.values() for name in content.linked_names()}
+
     def shown(self, part, language):
         """(value, language) of `part` as a page in `language` shows it (the fallback rule)."""
         return first_present(lambda code: getattr(self.content(code), part), language)
@@ -192,7 +210,7 @@ class ConceptRecord:
         }
         for language in content_languages():
             content = self.content(language)
-            for part in PARTS:
+            for part in STORED_PARTS:
                 value = getattr(content, part)
                 if part in LIST_PARTS:
                     value = text.join_values(value or ())
@@ -246,10 +264,10 @@ class Reading(list):
 
 
 def text_values(content):
-    """A content's PARTS values as the database stores them (lists for lists)."""
+    """A content's STORED_PARTS values as the database stores them (lists for lists)."""
     return tuple(
-        list(getattr(content, part)) if part in LIST_PARTS else getattr(content, part)
-        for part in PARTS
+        list(getattr(content, part) or ()) if part in LIST_PARTS else getattr(content, part)
+        for part in STORED_PARTS
     )
 
 
@@ -269,7 +287,7 @@ def load_records(concept_ids):
     rows = Concept.objects.filter(pk__in=ids).values_list("pk", "slug", "status", "updated_at")
     contents = {}
     for concept_id, language, *parts in ConceptText.objects.filter(concept_id__in=ids).values_list(
-        "concept_id", "language", *PARTS
+        "concept_id", "language", *STORED_PARTS
     ):
         contents.setdefault(concept_id, {})[language] = Content.from_row(parts)
     links = {}

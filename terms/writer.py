@@ -39,7 +39,7 @@ from terms.models import (
     SearchDocument,
     Status,
 )
-from terms.records import PARTS, ConceptRecord, load_records, text_values
+from terms.records import STORED_PARTS, ConceptRecord, load_records, text_values
 
 SLUG_PATTERN = re.compile(r"[-a-zA-Z0-9_]+")
 SLUG_LENGTH = 100
@@ -721,8 +721,8 @@ def _changed_wordings(changes):
     """The wordings that appear or disappear: definitions naming them are linked anew."""
     wordings = set()
     for change in changes:
-        before = change.before.names() if change.before else set()
-        after = change.after.names() if change.after else set()
+        before = change.before.linked_names() if change.before else set()
+        after = change.after.linked_names() if change.after else set()
         wordings |= before ^ after
     return wordings
 
@@ -780,10 +780,10 @@ def _write_texts(upserts, ids):
                 kinds.setdefault(concept_id, {})[language] = (text_id, history.CHANGED, content)
     insert_rows(
         ConceptText,
-        ["concept", "language", *PARTS, "definition_links"],
+        ["concept", "language", *STORED_PARTS, "definition_links"],
         [(concept_id, language, *text_values(c), []) for concept_id, language, c in inserts],
     )
-    update_rows(ConceptText, list(PARTS), updates)
+    update_rows(ConceptText, list(STORED_PARTS), updates)
     delete_rows(ConceptText, "id", deletions)
     if inserts:
         created = {(concept_id, language): content for concept_id, language, content in inserts}

@@ -112,6 +112,7 @@ def test_an_editor_adds_a_concept_with_a_wording_to_avoid_a_note_a_source_and_tw
         "Définition",
         "Note",
         "Source",
+        "Ne pas lier automatiquement",
     ]
     assert french.get_by_label("Source").bounding_box()["height"] < (
         french.get_by_label("Définition").bounding_box()["height"] / 2

@@ -136,3 +136,55 @@ def test_a_concept_mentioned_everywhere_lists_the_first_forty_and_counts_the_res
     assert body.count('href="/fr/terms/c') == 40
     assert 'href="/fr/terms/c00/">Concept 00' in body and "c44" not in body
     assert "et 5 autres concepts" in body
+
+
+# -- ordinary words ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_ordinary_word_that_is_a_variant_links_only_as_the_variant_writes_it(seed):
+    # The seed's *Démo/Découverte* has the variants « Démo » and « Découverte »; the AE's
+    # definition speaks of "appels de découverte", an ordinary use of the word.
+    body = Client().get("/fr/terms/chargee-de-compte/").content.decode()
+    assert "appels de découverte" in body
+    assert 'href="/fr/terms/demo-decouverte/"' not in body
+    demo = Concept.objects.get(slug="demo-decouverte")
+    assert "chargee-de-compte" not in set(demo.mentioned_in.values_list("slug", flat=True))
+    # Written as the variant is, capital included, it is the concept.
+    from terms.writer import import_file
+
+    row = "slug,term_fr,definition_fr\nqualification,Qualification,Avant la Découverte.\n"
+    assert import_file(row.encode(), file_name="x.csv").ok
+    body = Client().get("/fr/terms/qualification/").content.decode()
+    assert '<a class="mention" href="/fr/terms/demo-decouverte/">Découverte</a>' in body
+
+
+@pytest.mark.django_db
+def test_editors_mark_a_wording_not_to_link_and_every_definition_follows(seed, editor_client):
+    from tests.forms import form_fields, post_data, with_values
+
+    isr = "/fr/terms/representante-sedentaire/"
+    assert 'href="/fr/terms/chargee-de-compte/">AE</a>' in Client().get(isr).content.decode()
+    ae = Concept.objects.get(slug="chargee-de-compte")
+    url = f"/admin/terms/concept/{ae.pk}/change/"
+    page = editor_client.get(url).content.decode()
+    assert "Ne pas lier automatiquement" in page
+    refused = editor_client.post(url, post_data(with_values(form_fields(page), unlinked_en="AP")))
+    assert "« AP » : ni le terme, ni un acronyme, ni une variante en anglais." in (
+        refused.content.decode()
+    )
+    response = editor_client.post(url, post_data(with_values(form_fields(page), unlinked_en="AE")))
+    assert response.status_code == 302
+    body = Client().get(isr).content.decode()
+    assert 'href="/fr/terms/chargee-de-compte/">AE</a>' not in body
+    assert "chargee-de-compte" not in set(
+        Concept.objects.get(slug="representante-sedentaire").mentions.values_list("slug", flat=True)
+    )
+    # Still a name of the concept: the index and search find it.
+    assert ae.index_entries.filter(text="AE").exists()
+    # A file, even the glossary's own export, never clears what editors marked.
+    from terms.interchange.service import export_file
+    from terms.writer import import_file
+
+    assert import_file(export_file("csv"), file_name="glossaire.csv").ok
+    assert ConceptText.objects.get(concept=ae, language="en").unlinked == ["AE"]

@@ -173,6 +173,7 @@ def test_api_search_returns_json_suggestions(seed):
         "acronyms": ["CSM"],
         "other_terms": ["Responsable de la réussite client"],
         "untranslated": False,
+        "avoided": "",
         "url": "/en/terms/responsable-de-la-reussite-client/",
     }
 
