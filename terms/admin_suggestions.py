@@ -13,6 +13,7 @@ A visitor's words are only ever shown through Django's escaping (read-only field
 columns, `format_html`): `<script>` in a suggestion reads as text.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -38,12 +39,25 @@ NEW = Suggestion.Decision.NEW
 MAX_LISTED = 50
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """By the suggested term's language, named as the interface names it."""
+
+    title = gettext_lazy("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return [(code, capfirst(name)) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
     list_display = [
         "term",
         "kind",
-        "language",
+        "language_name",
         "about",
         "excerpt",
         "sent_by",
@@ -51,13 +65,16 @@ class SuggestionAdmin(admin.ModelAdmin):
         "status",
     ]
     list_display_links = ["term"]
-    list_filter = ["status", "kind", "language"]
+    list_filter = ["status", "kind", LanguageFilter]
     search_fields = ["term", "message", "name", "email"]
     list_per_page = 50
     actions = ["accept_selected", "dismiss_selected"]
     change_form_template = "admin/terms/suggestion/change_form.html"
     fieldsets = [
-        (None, {"fields": ["kind", "term", "language", "message", "about", "already_named"]}),
+        (
+            None,
+            {"fields": ["kind", "term", "language_name", "message", "about", "already_named"]},
+        ),
         (gettext_lazy("Sender"), {"fields": ["sent_by", "created_at"]}),
         (
             gettext_lazy("Decision"),
@@ -68,7 +85,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     readonly_fields = [
         "kind",
         "term",
-        "language",
+        "language_name",
         "message",
         "about",
         "already_named",
@@ -97,6 +114,11 @@ class SuggestionAdmin(admin.ModelAdmin):
         context = {"title": capfirst(self.opts.verbose_name_plural), **(extra_context or {})}
         return super().changelist_view(request, context)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Editors read a suggestion and decide; they do not change it.
+        context = {"title": capfirst(self.opts.verbose_name), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
     def get_ordering(self, request):
         # What still needs a decision first, then the newest.
         return [
@@ -109,13 +131,19 @@ class SuggestionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("about the concept"))
     def about(self, suggestion):
         concept = suggestion.concept
+        if concept is None and suggestion.concept_id:
+            return _("(deleted concept)")
         if concept is None:
-            return _("(deleted concept)") if suggestion.concept_id else "—"
+            return self.get_empty_value_display()
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:terms_concept_change", args=[concept.pk]),
             concept.display_term(default_language()) or concept.slug,
         )
+
+    @admin.display(description=gettext_lazy("language"), ordering="language")
+    def language_name(self, suggestion):
+        return capfirst(dict(settings.LANGUAGES).get(suggestion.language, suggestion.language))
 
     @admin.display(description=gettext_lazy("message"))
     def excerpt(self, suggestion):
@@ -157,7 +185,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("draft made from it"))
     def draft_link(self, suggestion):
         if suggestion.draft is None:
-            return "—"
+            return self.get_empty_value_display()
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:terms_concept_change", args=[suggestion.draft.pk]),

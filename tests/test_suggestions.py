@@ -330,6 +330,10 @@ def test_the_list_shows_new_suggestions_first_and_filters_by_status_and_kind(
     assert "Ancienne" not in new and "Nouvelle" in new
     mistakes = admin_page(editor_client, ADMIN_LIST + "?kind__exact=mistake")
     assert "Nouvelle" not in mistakes and "Erreur" in mistakes
+    assert '<td class="field-language_name">Français</td>' in page
+    suggestion(term="Cross-selling", language="en")
+    english = admin_page(editor_client, ADMIN_LIST + "?language=en")
+    assert "Cross-selling" in english and "Nouvelle" not in english
     for n in range(30):
         suggestion(term=f"Terme {n}", concept=published_concept, kind="mistake")
     with django_assert_max_num_queries(12):
