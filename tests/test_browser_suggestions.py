@@ -56,6 +56,9 @@ def test_a_reader_reports_and_suggests_and_an_editor_accepts_into_a_draft(
 
     # A mistake, reported from the term page.
     page.goto(base + "/fr/terms/chargee-de-compte/")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("link", name="Signaler une erreur").is_visible()
+    page.emulate_media(media="screen")
     page.get_by_role("link", name="Signaler une erreur").click()
     page.wait_for_selector("h1:text('Signaler une erreur')")
     assert page.get_by_role("textbox", name="Terme :").input_value() == "Chargé·e de compte"

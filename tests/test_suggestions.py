@@ -121,7 +121,7 @@ def test_every_reader_page_offers_to_suggest_a_term_and_a_term_page_to_report_a_
     home = body(reader().get("/fr/"))
     assert '<a href="/fr/suggest/">Suggérer un terme</a>' in home
     term_page = body(reader().get("/fr/terms/churn/"))
-    assert '<a class="report-mistake" href="/fr/suggest/?concept=churn"' in term_page
+    assert '<span class="report-mistake">· <a href="/fr/suggest/?concept=churn"' in term_page
     assert "Signaler une erreur</a>" in term_page
     assert "Report a mistake</a>" in body(reader().get("/en/terms/churn/"))
 
