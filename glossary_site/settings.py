@@ -249,6 +249,23 @@ else:
         }
     }
 
+# E-mail: editors hear of each reader's suggestion (terms/suggestions.py). Without a mail
+# server the e-mails are written to the console (the server's log); EMAIL_HOST sends them.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10  # a slow mail server delays a reader's "thank you" at most this long
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "glossaire@localhost")
+# Who gets those e-mails: these addresses, else every "Glossary editors" member with one.
+GLOSSARY_SUGGESTION_EMAILS = envlist("GLOSSARY_SUGGESTION_EMAILS", [])
+
 # Uploads: spreadsheets of a few thousand rows are well under this.
 GLOSSARY_MAX_UPLOAD_BYTES = envint("GLOSSARY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = GLOSSARY_MAX_UPLOAD_BYTES

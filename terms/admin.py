@@ -24,7 +24,12 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from terms import history, text, writer
+from terms import (
+    admin_suggestions,  # noqa: F401  (registers the suggestions' admin)
+    history,
+    text,
+    writer,
+)
 from terms.admin_domains import NO_DOMAIN, DomainActions, DomainFilter
 from terms.admin_files import GlossaryImportExportAdmin
 from terms.admin_forms import (
@@ -437,6 +442,10 @@ REASON_PATTERNS = [
     ),
     (re.compile(r"deleted the domain (?P<domain>\S+)"), _("deletion of the domain %(domain)s")),
     (re.compile(r"restored the version of (?P<date>.+)"), _("restored the version of %(date)s")),
+    (
+        re.compile(r"accepted the suggestion (?P<number>\d+)"),
+        _("accepted suggestion no. %(number)s"),
+    ),
 ]
 
 

@@ -10,11 +10,14 @@ and the letter pages are a single indexed query.
 
 import time
 
+from django.conf import settings
 from django.db import connection, models
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Length
+from django.db.models.lookups import LessThanOrEqual
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -408,3 +411,124 @@ class SignInAttempt(models.Model):
 
     def __str__(self):
         return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+# What a reader may write in a suggestion, at most (characters).
+SUGGESTION_TERM_LENGTH = 255
+SUGGESTION_MESSAGE_LENGTH = 2000
+SUGGESTION_NAME_LENGTH = 100
+SUGGESTION_REASON_LENGTH = 500
+
+
+class Suggestion(models.Model):
+    """What a reader sends from `/<lang>/suggest/`: a term the glossary lacks, or a mistake
+    on a concept's page. Editors triage them in the admin (terms/admin_suggestions.py):
+    accepting one makes a draft concept through the writer, dismissing one keeps why.
+
+    Everything a visitor typed is plain text, capped here as in the form, and is only ever
+    shown escaped. `sender` is what the rate limit counts (terms/suggestions.py): a keyed
+    hash of the address (or of the signed-in account), never the address itself.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_TERM = "new", _("new term")
+        MISTAKE = "mistake", _("mistake")
+
+    class Decision(models.TextChoices):
+        NEW = "new", _("to triage")
+        ACCEPTED = "accepted", _("accepted")
+        DISMISSED = "dismissed", _("dismissed")
+
+    TERM_LENGTH = SUGGESTION_TERM_LENGTH
+    MESSAGE_LENGTH = SUGGESTION_MESSAGE_LENGTH
+    NAME_LENGTH = SUGGESTION_NAME_LENGTH
+    REASON_LENGTH = SUGGESTION_REASON_LENGTH
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    term = models.CharField(_("term"), max_length=TERM_LENGTH)
+    language = models.CharField(_("language"), max_length=10, validators=[validate_language])
+    message = models.TextField(_("message"), max_length=MESSAGE_LENGTH)
+    name = models.CharField(_("name"), max_length=NAME_LENGTH, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)  # 254 characters at most
+    # The writer deletes concepts with plain SQL (no ORM cascade), so these two point to
+    # concepts without a database constraint: a deleted concept leaves its id here, read
+    # as None through select_related (the admin always joins them), and a concept restored
+    # from its history comes back with that id, and with its suggestions.
+    concept = models.ForeignKey(
+        Concept,
+        verbose_name=_("concept"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        db_constraint=False,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed-in reader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    sender = models.CharField(max_length=64, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Decision.choices, default=Decision.NEW
+    )
+    dismissal_reason = models.CharField(
+        _("reason for dismissing"), max_length=REASON_LENGTH, blank=True
+    )
+    draft = models.ForeignKey(
+        Concept,
+        verbose_name=_("draft made from it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at"]
+        indexes = [
+            # The rate limit counts one sender's recent suggestions.
+            models.Index(fields=["sender", "created_at"], name="suggestion_sender_recent"),
+            # The editors' list: new ones first, newest first.
+            models.Index(fields=["status", "created_at"], name="suggestion_triage"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["new", "mistake"]), name="suggestion_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["new", "accepted", "dismissed"]),
+                name="suggestion_status_valid",
+            ),
+            # max_length binds forms (and PostgreSQL's varchar); SQLite and a TextField
+            # need the caps said again.
+            models.CheckConstraint(
+                condition=models.Q(
+                    LessThanOrEqual(Length("term"), SUGGESTION_TERM_LENGTH),
+                    LessThanOrEqual(Length("message"), SUGGESTION_MESSAGE_LENGTH),
+                    LessThanOrEqual(Length("name"), SUGGESTION_NAME_LENGTH),
+                    LessThanOrEqual(Length("email"), 254),
+                    LessThanOrEqual(Length("dismissal_reason"), SUGGESTION_REASON_LENGTH),
+                ),
+                name="suggestion_text_capped",
+            ),
+        ]
+
+    def __str__(self):
+        return self.term

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from terms import views
+from terms import views, views_suggest
 
 app_name = "terms"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("domains/", views.domains, name="domains"),
     # A slug or nothing: any other path is a 404 without a query.
     path("domains/<slug:slug>/", views.domain, name="domain"),
+    path("suggest/", views_suggest.suggest, name="suggest"),
+    path("suggest/thanks/", views_suggest.thanks, name="suggest-thanks"),
 ]
