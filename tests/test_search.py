@@ -173,6 +173,9 @@ def test_api_search_returns_json_suggestions(seed):
         "acronyms": ["CSM"],
         "other_terms": ["Responsable de la réussite client"],
         "untranslated": False,
+        "avoided": "",
+        "matched": None,  # found by the acronym it shows
+        "term_language": "en",
         "url": "/en/terms/responsable-de-la-reussite-client/",
     }
 
