@@ -109,9 +109,7 @@ def test_the_copy_buttons_copy_the_address_and_the_definition_and_say_so(live_se
     assert status.get_attribute("aria-live") == "polite"
     page.get_by_role("button", name="Copier le lien").click()
     status.filter(has_text="Copié").wait_for()
-    assert page.evaluate("navigator.clipboard.readText()") == (
-        live_seed.url + "/fr/terms/hybride/"
-    )
+    assert page.evaluate("navigator.clipboard.readText()") == (live_seed.url + "/fr/terms/hybride/")
     page.get_by_role("button", name="Copier la définition").click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#definition-text").inner_text().strip()

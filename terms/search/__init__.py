@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from terms import text
-from terms.languages import first_present
+from terms.languages import fallback_order, first_present
 from terms.models import Concept, ConceptText, IndexEntry, SearchWord
 from terms.search.engines import current_engine
 
@@ -270,10 +270,10 @@ def _avoided(labels, words, clauses):
 
 
 def _result(concept, language, words, clauses, tier, *, avoided=""):
-    own = concept.texts_by_language().get(language)
+    texts = concept.texts_by_language()
+    own = texts.get(language)
     shown = concept.shown_text(language)
     definition = shown.definition if shown else ""
-    texts = concept.texts_by_language()
     term, term_language = first_present(
         lambda code: texts[code].term if code in texts else "", language
     )
@@ -303,7 +303,7 @@ def _match(concept, language, words, clauses, shown_names):
     definition it matched. None when a shown name matches as closely as any."""
     query = " ".join(words)
     texts = concept.texts_by_language()
-    languages = sorted(texts, key=lambda code: (code != language, code))
+    languages = [code for code in fallback_order(language) if code in texts]
     shown = {text.fold_word(name) for name in shown_names if name}
     best_shown, best_other = None, None
     for position, code in enumerate(languages):
