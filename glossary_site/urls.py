@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/domains/", api.domains, name="api-domains"),
     path("api/openapi.json", api.openapi_description, name="api-openapi"),
     path("exports/glossary.<str:extension>", views.download, name="download"),
+    path("language/<str:language>/", views.switch_language, name="switch-language"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -156,6 +156,12 @@ def domain_link(domain, language):
     }
 
 
+def _match(match):
+    if match is None:
+        return None
+    return {"text": match.text, "language": match.language, "kind": match.kind}
+
+
 @api_view
 def search(request):
     """`/api/search/?q=…&lang=…[&domain=…][&limit=…]`: ranked concepts, as the search page
@@ -174,6 +180,8 @@ def search(request):
                 "other_terms": result.other_terms,
                 "untranslated": result.untranslated,
                 "avoided": result.avoided,
+                "matched": _match(result.matched),
+                "term_language": result.term_language,
                 "url": reverse("terms:detail", kwargs={"slug": result.slug}),
             }
             for result in outcome.results

@@ -1,6 +1,7 @@
 """Template context shared by every reader page."""
 
 import functools
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -19,7 +20,9 @@ def editing(request):
 
 def languages(request):
     """Links to the same page in each language, keeping the query string (the search), and
-    the page's canonical path.
+    the page's canonical path. `url` is that page (for `<link rel="alternate">`);
+    `switch_url` goes through the language switch, which remembers the choice and lands
+    on a page that exists (the switch's `views.landing_page`).
 
     Links are built from the view the URL resolved to, never from the raw path: a request
     for `//evil.example/` (or `/\\evil.example/`) would otherwise link to another site. A path
@@ -36,6 +39,11 @@ def languages(request):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": _same_page_in(code, match) + suffix,
+                # `next` is this page rebuilt from its view, as `canonical_path`, never
+                # the raw path (which may name another site).
+                "switch_url": reverse("switch-language", kwargs={"language": code})
+                + "?"
+                + urlencode({"next": _same_page_in(current, match) + suffix}, safe="/"),
                 "current": code == current,
             }
             for code, _name in settings.LANGUAGES

@@ -116,6 +116,11 @@ class TermPage:
     see_also: list = field(default_factory=list)
     mentioned_in: list = field(default_factory=list)
     mentioned_in_more: int = 0
+    # The languages the term, acronyms and variants are shown in (another one's when the
+    # page's language lacks them), for their `lang` attributes.
+    term_language: str = ""
+    acronyms_language: str = ""
+    variants_language: str = ""
 
     @property
     def letter(self):
@@ -161,6 +166,15 @@ def letter_bar(language, current=None):
         LetterLink(letter, letter_url(letter), letter in used, current == letter)
         for letter in LETTERS
     ]
+
+
+def letter_has_entries(language, token):
+    """Whether the letter page of `token` (`O`, `0-9`) lists anything in `language`:
+    what the language switch asks before landing on it. One query."""
+    letter = canonical_letter(token)
+    if letter is None:
+        return False
+    return published_entries(language).filter(letter=_db_letter(letter)).exists()
 
 
 def group_by_letter(entries):
@@ -266,16 +280,19 @@ def term_page(concept, language, *, include_drafts=False):
             lambda code: getattr(texts[code], name) if code in texts else "", language
         )
 
+    term, term_language = part("term")
+    acronyms, acronyms_language = part("acronyms")
+    variants, variants_language = part("variants")
     deprecated, deprecated_language = part("deprecated")
     note, note_language = part("note")
     source, source_language = part("source")
     mentioned_in = _linked(concept.mentioned_in, language, include_drafts)
     return TermPage(
         language=language,
-        term=concept.display_term(language),
+        term=term,
         untranslated=not (own and own.term),
-        acronyms=concept.shown("acronyms", language),
-        variants=concept.shown("variants", language),
+        acronyms=list(acronyms),
+        variants=list(variants),
         other_languages=others,
         definition=shown.definition if shown else "",
         definition_language=shown.language if shown else language,
@@ -290,6 +307,9 @@ def term_page(concept, language, *, include_drafts=False):
         see_also=_linked(concept.see_also, language, include_drafts)[:MAX_MENTIONED_IN],
         mentioned_in=mentioned_in[:MAX_MENTIONED_IN],
         mentioned_in_more=_count_beyond(concept.mentioned_in, mentioned_in, include_drafts),
+        term_language=term_language,
+        acronyms_language=acronyms_language,
+        variants_language=variants_language,
     )
 
 

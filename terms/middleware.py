@@ -9,8 +9,10 @@ from terms import api, throttle
 from terms.accounts import is_sign_in
 
 # Reachable without signing in even in intranet mode (besides the readers' sign-in): the
-# admin, which has its own, the load balancer's health probe, and the static files.
-OPEN_PREFIXES = ("/admin/", "/healthz", "/static/")
+# admin, which has its own, the load balancer's health probe, the static files, and the
+# language switch (it only remembers a choice and leads to a page, itself guarded), so
+# the sign-in page can be read in English.
+OPEN_PREFIXES = ("/admin/", "/healthz", "/static/", "/language/")
 
 
 class RequireLoginMiddleware:

@@ -158,6 +158,8 @@ SEARCH_RESULTS = {
                     "other_terms",
                     "untranslated",
                     "avoided",
+                    "matched",
+                    "term_language",
                     "url",
                 ],
                 "additionalProperties": False,
@@ -172,6 +174,43 @@ SEARCH_RESULTS = {
                         "description": (
                             "The wording to avoid the query matched (say `term` instead), or "
                             "empty when the query matched one of the concept's own names."
+                        ),
+                    },
+                    "matched": {
+                        "description": (
+                            "What the query matched when it is not the `term` or `acronyms` "
+                            "shown: another name of the concept (another language's term, a "
+                            "variant, an acronym), or a word of a definition; null when it "
+                            "matched the shown name, or a wording to avoid (see `avoided`)."
+                        ),
+                        "oneOf": [
+                            {"type": "null"},
+                            {
+                                "type": "object",
+                                "required": ["text", "language", "kind"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "text": {
+                                        "type": "string",
+                                        "description": "The wording or word, as written.",
+                                    },
+                                    "language": {
+                                        "type": "string",
+                                        "description": "The language it is written in.",
+                                    },
+                                    "kind": {
+                                        "type": "string",
+                                        "enum": ["term", "acronym", "variant", "definition"],
+                                    },
+                                },
+                            },
+                        ],
+                    },
+                    "term_language": {
+                        "type": "string",
+                        "description": (
+                            "The language `term` is written in: `lang`, or when the concept "
+                            "is untranslated the language its term is shown from."
                         ),
                     },
                     "url": {"type": "string"},

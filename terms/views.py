@@ -1,11 +1,18 @@
 """Reader pages: thin views over named querysets; every one starts from `published()`."""
 
+import hashlib
+from urllib.parse import parse_qsl, urlsplit
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import pgettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -18,7 +25,7 @@ from terms.caching import cache_reader_page
 from terms.interchange import skos
 from terms.interchange.formats import CONTENT_TYPES
 from terms.interchange.service import export_file, export_records
-from terms.models import Concept, Domain, content_languages
+from terms.models import Concept, Domain, GlossaryState, content_languages
 
 
 @require_safe
@@ -29,6 +36,65 @@ def root_redirect(request):
     response = redirect(f"/{language}/")
     response["Vary"] = "Accept-Language, Cookie"
     return response
+
+
+# Django keeps its language cookie for the browser session unless told otherwise; a
+# reader's choice of language should outlast closing the browser.
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+@require_safe
+@never_cache
+def switch_language(request, language):
+    """The language switch: remembers the reader's choice in Django's language cookie
+    (which `/` honours before the browser's languages) and lands on the page they were
+    reading (`next`), in that language, or on its home when that page would be empty."""
+    if language not in content_languages():
+        raise Http404("No such language")
+    response = redirect(landing_page(request.GET.get("next", ""), language))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or LANGUAGE_COOKIE_SECONDS,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE or settings.SESSION_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+    )
+    return response
+
+
+def landing_page(next_path, language):
+    """The page `next_path` names, in `language`: the same view with the same slug (a
+    term, a domain) and query (a search); a letter that has no entry in `language` lands
+    on its home, whose A–Z shows the letters that have some. The path is rebuilt from
+    the view it resolves to, never copied, so it can only lead to a page of this site."""
+    home = _home(language)
+    parts = urlsplit(next_path)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return home
+    with translation.override(translation.get_language_from_path(parts.path) or language):
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            return home
+    if match.view_name == "terms:letter" and not glossary_index.letter_has_entries(
+        language, match.kwargs.get("letter", "")
+    ):
+        return home
+    with translation.override(language):
+        try:
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return home
+    query = urlencode(parse_qsl(parts.query, keep_blank_values=True))
+    return f"{path}?{query}" if query else path
+
+
+def _home(language):
+    with translation.override(language):
+        return reverse("terms:index")
 
 
 def page_not_found(request, exception):
@@ -159,16 +225,45 @@ def domain(request, slug):
     return render(request, "terms/domain.html", {"page": page})
 
 
-DOWNLOADS = {"tbx": "tbx", "ttl": "skos"}
+# The published glossary for a reader's own tools: a spreadsheet (the admin export's
+# columns, published concepts only), TBX for translation tools, SKOS for linked data.
+DOWNLOADS = {"xlsx": "xlsx", "csv": "csv", "tbx": "tbx", "ttl": "skos"}
+SPREADSHEETS = {"xlsx", "csv"}
+# A file is rebuilt only when the glossary changes: an export of thousands of concepts
+# takes seconds, and every reader's click would pay them.
+DOWNLOAD_CACHE_SECONDS = 24 * 3600
 
 
 @require_safe
 def download(request, extension):
-    """The published glossary as TBX-Basic or SKOS, for a reader's own tools."""
+    """`/exports/glossary.<extension>`: the published glossary as a file, never a draft."""
     file_format = DOWNLOADS.get(extension)
     if file_format is None:
         raise Http404("No such export")
-    data = export_file(file_format)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="glossary.{extension}"'
+    response = HttpResponse(_published_file(file_format), content_type=CONTENT_TYPES[file_format])
+    if extension in SPREADSHEETS:
+        # Named as the admin names its exports (`glossaire-2026-12-01.xlsx`), in the
+        # reader's language: the name depends on it.
+        filename = "{name}-{day}.{extension}".format(
+            name=pgettext("export file name", "glossary"),
+            day=timezone.localdate().isoformat(),
+            extension=extension,
+        )
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    else:
+        filename = f"glossary.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _published_file(file_format):
+    """The published glossary's file in `file_format`, cached per glossary generation
+    (which every change moves on, as for the reader pages) and per the settings it is
+    made from."""
+    made_from = f"{settings.GLOSSARY_BASE_URL}|{settings.GLOSSARY_TITLE}".encode()
+    key = f"export:{GlossaryState.current()}:{file_format}:{hashlib.sha1(made_from).hexdigest()}"
+    data = cache.get(key)
+    if data is None:
+        data = export_file(file_format, include_drafts=False)
+        cache.set(key, data, DOWNLOAD_CACHE_SECONDS)
+    return data

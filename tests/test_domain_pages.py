@@ -107,7 +107,9 @@ def test_a_domain_knows_its_address_in_each_language(glossary):
 
 def test_the_language_switch_stays_on_the_domain(reader, glossary):
     body = page(reader, "/fr/domains/metrics/")
-    assert 'href="/en/domains/metrics/"' in body
+    assert 'href="/language/en/?next=/fr/domains/metrics/"' in body
+    response = reader.get("/language/en/?next=/fr/domains/metrics/")
+    assert response["Location"] == "/en/domains/metrics/"
 
 
 def test_the_home_links_to_the_domains(reader, glossary):

@@ -173,7 +173,9 @@ def test_absurd_searches_give_a_calm_page(client, seed, query):
 @pytest.mark.django_db
 def test_language_switch_stays_on_the_same_term(client, seed):
     body = client.get("/fr/terms/hybride/").content.decode()
-    assert 'href="/en/terms/hybride/"' in body
+    assert 'href="/language/en/?next=/fr/terms/hybride/"' in body
+    response = client.get("/language/en/?next=/fr/terms/hybride/")
+    assert response.status_code == 302 and response["Location"] == "/en/terms/hybride/"
 
 
 @pytest.mark.django_db

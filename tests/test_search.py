@@ -174,6 +174,8 @@ def test_api_search_returns_json_suggestions(seed):
         "other_terms": ["Responsable de la réussite client"],
         "untranslated": False,
         "avoided": "",
+        "matched": None,  # found by the acronym it shows
+        "term_language": "en",
         "url": "/en/terms/responsable-de-la-reussite-client/",
     }
 

@@ -94,7 +94,8 @@ def test_a_404_for_a_path_naming_another_site_links_only_to_our_pages(seed, path
     assert response.status_code == 404 and "Page introuvable" in body
     assert "evil.example" not in body
     assert '<link rel="canonical" href="http://testserver/fr/">' in body
-    assert 'href="/fr/" hreflang="fr"' in body and 'href="/en/" hreflang="en"' in body
+    assert 'href="/language/fr/?next=/fr/" hreflang="fr"' in body
+    assert 'href="/language/en/?next=/fr/" hreflang="en"' in body
 
 
 @pytest.mark.django_db
@@ -102,8 +103,12 @@ def test_the_language_switch_stays_on_the_same_page_and_keeps_the_search(seed):
     client = Client()
     body = client.get("/fr/terms/hybride/").content.decode()
     assert '<link rel="canonical" href="http://testserver/fr/terms/hybride/">' in body
-    assert 'href="/en/terms/hybride/" hreflang="en"' in body
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/terms/hybride/">' in body
+    assert 'href="/language/en/?next=/fr/terms/hybride/" hreflang="en"' in body
     body = client.get("/fr/search/?q=vente").content.decode()
-    assert 'href="/en/search/?q=vente" hreflang="en"' in body
+    assert 'href="/language/en/?next=/fr/search/%3Fq%3Dvente" hreflang="en"' in body
+    assert client.get("/language/en/?next=/fr/search/%3Fq%3Dvente")["Location"] == (
+        "/en/search/?q=vente"
+    )
     body = client.get("/en/terms/nope/").content.decode()
-    assert 'href="/fr/terms/nope/" hreflang="fr"' in body
+    assert 'href="/language/fr/?next=/en/terms/nope/" hreflang="fr"' in body

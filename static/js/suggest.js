@@ -60,6 +60,46 @@
       }
     }
 
+    // Sentences from the page, in its language: "{text}" and "{language}" are filled in.
+    function sentence(name) {
+      return form.getAttribute("data-suggest-" + name) || "";
+    }
+
+    function languageName(code) {
+      return form.getAttribute("data-suggest-language-" + code) || code;
+    }
+
+    function fill(template, values) {
+      // Functions as replacements, so that a "$&" in a wording stays as typed.
+      return Object.keys(values).reduce(function (result, key) {
+        return result.replace("{" + key + "}", function () { return values[key]; });
+      }, template);
+    }
+
+    function span(className, text, lang) {
+      var element = document.createElement("span");
+      element.className = className;
+      element.textContent = text;
+      if (lang && lang !== language) {
+        element.lang = lang;
+      }
+      return element;
+    }
+
+    // Why a suggestion matched, when the title does not show it: another language's
+    // term, a variant or acronym, or a word of a definition (see the API's `matched`).
+    function matchHint(matched) {
+      var inDefinition = matched.kind === "definition";
+      var foreign = matched.language !== language;
+      var name = (inDefinition ? "definition" : "name") + (foreign ? "-language" : "");
+      var hint = span("suggestion__matched", "");
+      var parts = sentence("matched-" + name).split("{text}");
+      hint.appendChild(document.createTextNode(fill(parts[0], { language: languageName(matched.language) })));
+      hint.appendChild(span("suggestion__matched-text", matched.text, matched.language));
+      hint.appendChild(document.createTextNode(fill(parts.slice(1).join(""), { language: languageName(matched.language) })));
+      return hint;
+    }
+
     function render(results) {
       listbox.textContent = "";
       items = results.map(function (result, index) {
@@ -68,26 +108,30 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.dataset.url = result.url;
-        var term = document.createElement("span");
-        term.className = "suggestion__term";
-        term.textContent = result.term;
-        option.appendChild(term);
-        var extra = result.acronyms.concat(result.other_terms).join(" · ");
+        var matched = result.matched;
+        // An untranslated concept shows its French term as its title: in English its
+        // "other terms" hold that same term, and a repeated label reads as a glitch.
+        var others = result.other_terms.filter(function (other) {
+          return other !== result.term && !(matched && matched.kind === "term" && other === matched.text);
+        });
+        option.appendChild(span("suggestion__term", result.term, result.term_language));
+        if (result.untranslated) {
+          option.appendChild(document.createTextNode(" "));
+          option.appendChild(span("suggestion__badge", sentence("untranslated"), null));
+        }
+        var extra = result.acronyms.concat(others).join(" · ");
         if (extra) {
-          var detail = document.createElement("span");
-          detail.className = "suggestion__detail";
-          detail.textContent = " " + extra;
-          option.appendChild(detail);
+          option.appendChild(span("suggestion__detail", " " + extra, null));
         }
         if (result.avoided && avoidedSentence) {
-          // Found by a wording to avoid: say so, and what to say instead. Functions as
-          // replacements, so that a "$&" in a wording stays as typed.
-          var avoided = document.createElement("span");
-          avoided.className = "suggestion__avoided";
-          avoided.textContent = avoidedSentence
-            .replace("{avoided}", function () { return result.avoided; })
-            .replace("{term}", function () { return result.term; });
-          option.appendChild(avoided);
+          // Found by a wording to avoid: say so, and what to say instead.
+          option.appendChild(span(
+            "suggestion__avoided",
+            fill(avoidedSentence, { avoided: result.avoided, term: result.term }),
+            null
+          ));
+        } else if (matched) {
+          option.appendChild(matchHint(matched));
         }
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();

@@ -15,6 +15,12 @@ PostgreSQL), then the A–Z order.
 
 Wordings to avoid lead to their concept like variants, but a result found by one
 only says which (`avoided`), so the page can tell the reader what to say instead.
+
+A result found by a wording it does not show as its name (another language's term, a
+variant, an acronym of the other language, or only a word of a definition) says which
+(`matched`, with its language), so a suggestion never looks like it came from nowhere.
+A query made only of articles and prepositions (`par`, `the`) is a word still being typed:
+it matches the beginnings of names, never every definition that says "par".
 """
 
 from dataclasses import dataclass
@@ -22,6 +28,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from terms import text
+from terms.languages import fallback_order, first_present
 from terms.models import Concept, ConceptText, IndexEntry, SearchWord
 from terms.search.engines import current_engine
 
@@ -39,6 +46,15 @@ FUNCTION_WORDS = frozenset(f"{FRENCH_FUNCTION_WORDS} {ENGLISH_FUNCTION_WORDS}".s
 MAX_PREFIX_CORRECTIONS = 8
 
 
+@dataclass(frozen=True)
+class Match:
+    """The wording a result was found by, when the result does not show it as its name."""
+
+    text: str
+    language: str
+    kind: str  # "term", "acronym", "variant", or "definition" (then `text` is its word)
+
+
 @dataclass
 class SearchResult:
     concept: Concept
@@ -51,10 +67,20 @@ class SearchResult:
     # The wording to avoid that the query found the concept by, when none of its names
     # matches as well ("vente interne" → *Vente sédentaire*); else "".
     avoided: str = ""
+    # How the query found the concept when it is not by the name shown; else None.
+    matched: Match | None = None
+    # The language `term` is written in: another one's when untranslated.
+    term_language: str = ""
 
     @property
     def slug(self):
         return self.concept.slug
+
+    @property
+    def shown_other_terms(self):
+        """The other languages' terms, less the one already shown as the term (an
+        untranslated concept shows its French term in English: once is enough)."""
+        return [term for term in self.other_terms if term != self.term]
 
 
 @dataclass
@@ -87,21 +113,25 @@ def search(query, language, *, limit=MAX_RESULTS, domain=None):
     # whole query with the names.
     searched = _matched_words(words)
     clauses = _clauses(searched, engine)
-    matches = _matches(engine, clauses, limit)
+    # Only fillers (`par`, `the`): a word still being typed, matched against names only;
+    # as a word of definitions it would find nearly every concept, for no reason a reader
+    # could see.
+    names_only = all(_is_filler(word) for word in searched)
+    matches = _matches(engine, clauses, limit, names_only=names_only)
     if not matches and len(searched[-1]) >= TYPO_MIN_LENGTH:
         # Nothing: perhaps a typo in the word still being typed (`onbor` for `onboa…`).
         clauses[-1] += _prefix_corrections(searched[-1])
-        matches = _matches(engine, clauses, limit)
+        matches = _matches(engine, clauses, limit, names_only=names_only)
     if matches:
         return SearchOutcome(query=query, results=_ranked(matches, words, clauses, language, limit))
     return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
 
 
-def _matches(engine, clauses, limit):
+def _matches(engine, clauses, limit, *, names_only=False):
     """{concept id: labels}, best first. Names rank first: definition-only matches rank
     below every name match, so they are only looked for when the names leave places."""
     matches = dict(engine.match(clauses, CANDIDATES, names_only=True))
-    if len(matches) < limit:
+    if len(matches) < limit and not names_only:
         for concept_id, labels in engine.match(clauses, CANDIDATES):
             matches.setdefault(concept_id, labels)
     return matches
@@ -203,6 +233,7 @@ def _ranked(matches, words, clauses, language, limit):
             concepts[concept_id],
             language,
             words,
+            clauses,
             tiers[concept_id][0],
             avoided=_avoided(matches[concept_id], words, clauses),
         )
@@ -238,22 +269,71 @@ def _avoided(labels, words, clauses):
     return wording
 
 
-def _result(concept, language, words, tier, *, avoided=""):
-    own = concept.texts_by_language().get(language)
+def _result(concept, language, words, clauses, tier, *, avoided=""):
+    texts = concept.texts_by_language()
+    own = texts.get(language)
     shown = concept.shown_text(language)
     definition = shown.definition if shown else ""
+    term, term_language = first_present(
+        lambda code: texts[code].term if code in texts else "", language
+    )
+    acronyms = concept.shown("acronyms", language)
     return SearchResult(
         concept=concept,
-        term=concept.display_term(language),
+        term=term,
         untranslated=not (own and own.term),
-        acronyms=concept.shown("acronyms", language),
+        acronyms=acronyms,
         other_terms=[other.term for other in concept.other_texts(language)],
         excerpt=text.highlight(
             _excerpt(definition, words), [w for w in _matched_words(words) if len(w) > 1]
         ),
         tier=tier,
         avoided=avoided,
+        matched=None if avoided else _match(concept, language, words, clauses, [term, *acronyms]),
+        term_language=term_language,
     )
+
+
+NAME_PARTS = (("term", "term"), ("acronym", "acronyms"), ("variant", "variants"))
+
+
+def _match(concept, language, words, clauses, shown_names):
+    """What the query found `concept` by, when it is not a name the result shows: the
+    closest of its other names (the page's language first), else the first word of a
+    definition it matched. None when a shown name matches as closely as any."""
+    query = " ".join(words)
+    texts = concept.texts_by_language()
+    languages = [code for code in fallback_order(language) if code in texts]
+    shown = {text.fold_word(name) for name in shown_names if name}
+    best_shown, best_other = None, None
+    for position, code in enumerate(languages):
+        for kind, part in NAME_PARTS:
+            value = getattr(texts[code], part)
+            for wording in [value] if kind == "term" else value:
+                folded = text.fold_word(wording) if wording else ""
+                closeness = _closeness(folded, query, clauses) if folded else None
+                if closeness is None:
+                    continue
+                if folded in shown:
+                    best_shown = min(closeness, best_shown if best_shown is not None else 9)
+                elif best_other is None or (closeness, position) < best_other[:2]:
+                    best_other = (closeness, position, Match(wording, code, kind))
+    if best_other and (best_shown is None or best_other[0] < best_shown):
+        return best_other[2]
+    if best_shown is not None or best_other:
+        return None
+    return _definition_match(texts, languages, clauses)
+
+
+def _definition_match(texts, languages, clauses):
+    """The first word of a definition (the page's language first) that a query word
+    matches, as written there."""
+    for code in languages:
+        for span in text.word_spans(texts[code].definition):
+            folded = text.fold_word(span.group()).split()
+            if any(_holds(folded, [clause]) for clause in clauses):
+                return Match(span.group(), code, "definition")
+    return None
 
 
 def _excerpt(definition, words):
