@@ -20,6 +20,8 @@ READER_PAGES = {
     "domains": ["/fr/domains/"],
     "domain": ["/fr/domains/cycle-de-vie-client/"],
     "sign-in": ["/en/sign-in/"],
+    "suggest": ["/fr/suggest/", "/fr/suggest/?concept=chargee-de-compte"],
+    "suggest-thanks": ["/fr/suggest/thanks/"],
     "404": ["/fr/terms/nulle-part/"],
 }
 WIDTHS = (360, 1280)

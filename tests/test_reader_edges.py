@@ -237,6 +237,7 @@ def test_the_footer_offers_the_glossary_in_plain_words(seed):
         "en fichier CSV",
         "pour les outils de traduction (TBX)",
         "pour le web sémantique (SKOS)",
+        "Suggérer un terme",
     ]
     for extension in ("xlsx", "csv", "tbx", "ttl"):
         assert f'href="/exports/glossary.{extension}" download' in footer
