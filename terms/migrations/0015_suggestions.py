@@ -8,39 +8,19 @@ import django.db.models.lookups
 import django.utils.timezone
 import terms.languages
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-GROUP_NAME = "Glossary editors"
+from terms.migrations import _editor_permissions
+
 SUGGESTION_PERMISSIONS = ["change_suggestion", "delete_suggestion", "view_suggestion"]
 
 
 def grant_suggestion_permissions(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure the suggestion's
-    # exist now (as 0013 does for the domains').
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=GROUP_NAME)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="terms", codename__in=SUGGESTION_PERMISSIONS
-        )
-    )
+    _editor_permissions.grant(apps, SUGGESTION_PERMISSIONS)
 
 
 def revoke_suggestion_permissions(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=GROUP_NAME):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="terms", codename__in=SUGGESTION_PERMISSIONS
-            )
-        )
+    _editor_permissions.revoke(apps, SUGGESTION_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
