@@ -38,7 +38,7 @@ from terms import writer
 from terms.admin_forms import field_label
 from terms.interchange import layouts
 from terms.interchange.formats import CONTENT_TYPES, EXTENSIONS
-from terms.interchange.service import export_file
+from terms.interchange.service import export_file, read_layout
 from terms.interchange.spreadsheet import export_columns
 from terms.models import ColumnMapping
 from terms.records import field_names
@@ -424,13 +424,17 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
         file_name = request.POST.get("original_file_name", "")
         file_format = request.POST.get("format", "")
         file_format = file_format if file_format in EXTENSIONS else None
-        report = writer.import_file(
-            data, file_name=file_name, file_format=file_format, dry_run=True
-        )
-        if report.layout is None:
-            return self._import_page(request, self._blank_import_form(request), {"report": report})
-        form = ColumnsForm(report.layout, request.POST)
-        if not form.is_valid():
+        # The menus need the file's columns only: the glossary is compared once, with them.
+        layout = read_layout(data, file_name=file_name, file_format=file_format)
+        form = ColumnsForm(layout, request.POST) if layout is not None else None
+        if form is None or not form.is_valid():
+            report = writer.import_file(
+                data, file_name=file_name, file_format=file_format, dry_run=True
+            )
+            if form is None:
+                return self._import_page(
+                    request, self._blank_import_form(request), {"report": report}
+                )
             return self._columns_page(request, form, report)
         mapping = form.mapping()
         report = writer.import_file(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from terms.interchange import skos, spreadsheet, tbx
 from terms.interchange.errors import UnreadableFile
 from terms.interchange.formats import FORMATS, guess_format
+from terms.interchange.layouts import ColumnsNeeded
 from terms.models import Concept, Domain
 from terms.records import load_records
 
@@ -35,6 +36,19 @@ def read_records(data, *, file_name="", file_format=None, mapping=None):
             )
         return tbx.read_tbx(data)
     return spreadsheet.read(data, file_format, file_name=file_name, mapping=mapping)
+
+
+def read_layout(data, *, file_name="", file_format=None):
+    """How a spreadsheet's columns read without a mapping (its columns, their first values,
+    where each goes), or None for a file with no columns to assign (TBX, or unreadable).
+    Reads the file only: nothing is compared with the glossary."""
+    try:
+        records = read_records(data, file_name=file_name, file_format=file_format)
+    except ColumnsNeeded as asked:
+        return asked.layout
+    except UnreadableFile:
+        return None
+    return records.layout
 
 
 def export_records(queryset=None, *, include_drafts=True):
