@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 samples = ", ".join(layout.samples[column]) or "empty"
                 self.stderr.write(f"    {layout.headers[column]!r} (e.g. {samples})")
             suggestion = " ".join(
-                f"--map {_quoted(layout.headers[column] + '=' + layout.mapping[column])}"
+                f"--map {shlex.quote(layout.headers[column] + '=' + layout.mapping[column])}"
                 for column in layout.columns
             )
             self.stderr.write(f"  Say where each goes, e.g.: {suggestion}")
@@ -130,7 +130,3 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {column}: {old!r} → {new!r}")
         prefix = "Dry run: " if options["dry_run"] else ""
         self.stdout.write(self.style.SUCCESS(prefix + report.summary()))
-
-
-def _quoted(argument):
-    return shlex.quote(argument)
