@@ -259,8 +259,10 @@ def test_a_reader_goes_from_the_home_to_a_domain_and_filters_a_search_without_ja
     page.get_by_role("button", name="Filtrer").click()
     page.wait_for_url("**/fr/search/?q=vente&domain=facons-de-vendre")
     filtered = page.locator(".result h2 a").all_inner_texts()
-    assert filtered[:2] == ["Vente sédentaire", "Vente en ligne"]
-    assert set(filtered) <= set(in_domain) and len(filtered) < len(everywhere)
+    # Exactly the results of the domain (how ties rank differs between SQLite and PostgreSQL).
+    assert "Vente sédentaire" in filtered and "Vente en ligne" in filtered
+    assert set(filtered) == {title for title in everywhere if title in in_domain}
+    assert len(filtered) < len(everywhere)
     context.close()
 
 
