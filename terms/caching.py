@@ -13,8 +13,11 @@ page names its reader, only the uncached sign-out page does.
 
 import functools
 import hashlib
+import re
 
 from django.core.cache import cache
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
 
 from terms.access import may_see_drafts
 from terms.models import GlossaryState
@@ -22,15 +25,23 @@ from terms.models import GlossaryState
 CACHE_SECONDS = 24 * 3600
 # Letter pages of a huge glossary are not worth a worker's memory.
 MAX_CACHED_BYTES = 256 * 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+gzip_response = GZipMiddleware(lambda request: None).process_response
 
 
-def cache_reader_page(view=None, *, variant=None):
+def cache_reader_page(view=None, *, variant=None, max_bytes=MAX_CACHED_BYTES, compress=False):
     """Decorates a reader view: `@cache_reader_page`, or `@cache_reader_page(variant=f)`
     for a view whose one URL has several representations (a term page as HTML, Turtle
     or JSON-LD): `f(request)` names the one the view will answer with, and that name is
-    part of the key, so a representation is never served to a request for another."""
+    part of the key, so a representation is never served to a request for another.
+
+    `max_bytes`: the largest page worth keeping. `compress`: a page too big to send as it
+    is (the whole glossary) is stored gzipped for browsers that accept it, so it is
+    compressed once per change instead of once per reader."""
     if view is None:
-        return functools.partial(cache_reader_page, variant=variant)
+        return functools.partial(
+            cache_reader_page, variant=variant, max_bytes=max_bytes, compress=compress
+        )
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -38,6 +49,9 @@ def cache_reader_page(view=None, *, variant=None):
             return view(request, *args, **kwargs)
         audience = "signed-in" if request.user.is_authenticated else "anonymous"
         representation = variant(request) if variant else "page"
+        gzipped = compress and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+        if gzipped:
+            representation += "+gzip"
         path = request.get_full_path().encode()
         key = (
             f"page:{GlossaryState.current()}:{audience}:{representation}:"
@@ -48,7 +62,11 @@ def cache_reader_page(view=None, *, variant=None):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
-            if response.status_code == 200 and len(response.content) <= MAX_CACHED_BYTES:
+            if gzipped:
+                response = gzip_response(request, response)
+            elif compress:
+                patch_vary_headers(response, ["Accept-Encoding"])
+            if response.status_code == 200 and len(response.content) <= max_bytes:
                 cache.set(key, response, CACHE_SECONDS)
         return response
 

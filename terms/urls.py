@@ -1,6 +1,6 @@
 from django.urls import path
 
-from terms import views, views_suggest
+from terms import views, views_news, views_suggest
 
 app_name = "terms"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("domains/<slug:slug>/", views.domain, name="domain"),
     path("suggest/", views_suggest.suggest, name="suggest"),
     path("suggest/thanks/", views_suggest.thanks, name="suggest-thanks"),
+    path("new/", views_news.new, name="new"),
+    path("feed/", views_news.feed, name="feed"),
+    path("print/", views_news.print_glossary, name="print"),
+    path("print/edition.css", views_news.print_edition_css, name="print-edition"),
 ]

@@ -17,7 +17,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from terms import api
+from terms import api, news
 from terms import index as glossary_index
 from terms import search as glossary_search
 from terms.access import may_see_drafts
@@ -122,7 +122,12 @@ def healthz(request):
 def index(request):
     language = request.LANGUAGE_CODE
     home = glossary_index.home_page(language)
-    return render(request, "terms/index.html", {"home": home, "letters": home.letters})
+    context = {
+        "home": home,
+        "letters": home.letters,
+        "news": news.latest(language, news.HOME_LIMIT),
+    }
+    return render(request, "terms/index.html", context)
 
 
 @require_safe

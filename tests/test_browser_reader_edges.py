@@ -22,6 +22,10 @@ READER_PAGES = {
     "sign-in": ["/en/sign-in/"],
     "suggest": ["/fr/suggest/", "/fr/suggest/?concept=chargee-de-compte"],
     "suggest-thanks": ["/fr/suggest/thanks/"],
+    "new": ["/fr/new/", "/en/new/"],
+    "print": ["/fr/print/", "/en/print/"],
+    "feed": None,
+    "print-edition": None,
     "404": ["/fr/terms/nulle-part/"],
 }
 WIDTHS = (360, 1280)
