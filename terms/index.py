@@ -14,7 +14,7 @@ from django.core.validators import URLValidator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
-from terms.languages import first_present
+from terms.languages import fallback_order, first_present
 from terms.mentions import paragraphs_of
 from terms.models import Concept, Domain, IndexEntry, Status
 from terms.text import letter_of, sort_key
@@ -287,6 +287,11 @@ def term_page(concept, language, *, include_drafts=False):
     note, note_language = part("note")
     source, source_language = part("source")
     mentioned_in = _linked(concept.mentioned_in, language, include_drafts)
+    see_also, mentioned_in_shown = _with_label_languages(
+        language,
+        _linked(concept.see_also, language, include_drafts)[:MAX_MENTIONED_IN],
+        mentioned_in[:MAX_MENTIONED_IN],
+    )
     return TermPage(
         language=language,
         term=term,
@@ -304,8 +309,8 @@ def term_page(concept, language, *, include_drafts=False):
         source_pieces=source_pieces(source),
         source_language=source_language,
         domains=_domains_of(concept, language),
-        see_also=_linked(concept.see_also, language, include_drafts)[:MAX_MENTIONED_IN],
-        mentioned_in=mentioned_in[:MAX_MENTIONED_IN],
+        see_also=see_also,
+        mentioned_in=mentioned_in_shown,
         mentioned_in_more=_count_beyond(concept.mentioned_in, mentioned_in, include_drafts),
         term_language=term_language,
         acronyms_language=acronyms_language,
@@ -366,7 +371,8 @@ def _linked_paragraphs(concept, shown, include_drafts):
 
 
 def _linked(manager, language, include_drafts):
-    """(label, slug) of linked concepts in A–Z order, at most MAX_MENTIONED_IN + 1.
+    """Rows (sort key, label, slug, concept id, untranslated) of linked concepts in A–Z
+    order, at most MAX_MENTIONED_IN + 1.
 
     Read from the index rows, whose labels and sort keys are already computed:
     two queries however many concepts link here.
@@ -375,10 +381,37 @@ def _linked(manager, language, include_drafts):
     ids = list(concepts.values_list("pk", flat=True))
     rows = IndexEntry.objects.filter(
         concept_id__in=ids, language=language, kind=IndexEntry.Kind.TERM
-    ).values_list("sort_key", "label", "concept__slug")
+    ).values_list("sort_key", "label", "concept__slug", "concept_id", "untranslated")
     # Sorted here: the rows are few, and ordering in SQL tempts the planner to walk
     # the whole A–Z index instead of looking the concepts up.
-    return [(label, slug) for _key, label, slug in sorted(rows)][: MAX_MENTIONED_IN + 1]
+    return sorted(rows)[: MAX_MENTIONED_IN + 1]
+
+
+def _with_label_languages(language, *row_lists):
+    """Each list of `_linked` rows as [(label, slug, the label's language)]: an untranslated
+    concept is named in the first language of the fallback order that has its term, for
+    the link's `lang`. One query, only when some linked concept is untranslated."""
+    untranslated = {row[3] for rows in row_lists for row in rows if row[4]}
+    terms_in = {}
+    if untranslated:
+        for concept_id, code in IndexEntry.objects.filter(
+            concept_id__in=untranslated, kind=IndexEntry.Kind.TERM, untranslated=False
+        ).values_list("concept_id", "language"):
+            terms_in.setdefault(concept_id, set()).add(code)
+
+    def language_of(concept_id, is_untranslated):
+        if not is_untranslated:
+            return language
+        found = terms_in.get(concept_id, ())
+        return next((code for code in fallback_order(language) if code in found), language)
+
+    return [
+        [
+            (label, slug, language_of(concept_id, flag))
+            for _key, label, slug, concept_id, flag in rows
+        ]
+        for rows in row_lists
+    ]
 
 
 def _count_beyond(manager, shown, include_drafts):

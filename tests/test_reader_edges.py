@@ -238,6 +238,8 @@ def test_the_footer_offers_the_glossary_in_plain_words(seed):
         "pour les outils de traduction (TBX)",
         "pour le web sémantique (SKOS)",
         "Suggérer un terme",
+        "Quoi de neuf",
+        "Tout le glossaire, à imprimer",
     ]
     for extension in ("xlsx", "csv", "tbx", "ttl"):
         assert f'href="/exports/glossary.{extension}" download' in footer
@@ -321,3 +323,17 @@ def test_a_printed_term_page_says_its_address(seed):
     printed = ElementTexts("p", css_class="print-only")
     printed.feed(body)
     assert printed.result() == ["Adresse de cette page : http://testserver/fr/terms/hybride/"]
+
+
+def test_links_to_untranslated_concepts_say_they_are_french(db):
+    french_only = make_concept("pme", fr="PME/PMI")
+    hub = make_concept(
+        "segment", fr="Segment", en="Segment", see_also=[french_only], definition_fr="Vu."
+    )
+    make_concept("marche", fr="Marché", definition_fr="Un segment de clients.")
+    body = Client().get("/en/terms/segment/").content.decode()
+    assert hub.mentioned_in.exists()
+    assert '<a href="/en/terms/pme/" lang="fr">PME/PMI</a>' in body
+    assert '<a href="/en/terms/marche/" lang="fr">Marché</a>' in body
+    french = Client().get("/fr/terms/segment/").content.decode()
+    assert '<a href="/fr/terms/pme/">PME/PMI</a>' in french
