@@ -266,6 +266,8 @@ class Target:
     fresh: bool = False
     # Among the pages loaded while an import rewrites every definition.
     under_import: bool = False
+    # Request headers, as a browser sends them (the printable glossary is sent gzipped).
+    headers: tuple = ()
 
     def describe(self):
         parts = []
@@ -290,6 +292,14 @@ def targets(rows, seed, latency_connections, duration):
         Target("/fr/letters/C/", ["/fr/letters/C/"], min_ratio=0.7, under_import=True),
         Target(f"/fr/terms/… ({len(terms)} slugs)", terms, min_ratio=0.7, under_import=True),
         Target(f"/fr/domains/… ({len(domains)} pages)", domains, min_ratio=0.7),
+        Target("/fr/new/, /en/new/", ["/fr/new/", "/en/new/"], min_ratio=0.7),
+        Target("/fr/feed/, /en/feed/", ["/fr/feed/", "/en/feed/"], min_ratio=0.7),
+        Target(
+            "/fr/print/ (gzip)",
+            ["/fr/print/"],
+            min_ratio=0.7,
+            headers=(("Accept-Encoding", "gzip"),),
+        ),
         # At 64 connections on a few workers, latency is mostly queueing (Little's law:
         # latency ≈ connections / throughput; /healthz itself shows it), so this run is
         # about throughput. The two runs below, one connection per worker, measure the
@@ -333,10 +343,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
-def fetch(url, timeout=30):
-    """(status, body bytes) of one GET, redirects not followed."""
+def fetch(url, timeout=30, headers=()):
+    """(status, body bytes as sent) of one GET, redirects not followed."""
     try:
-        with OPENER.open(url, timeout=timeout) as response:
+        with OPENER.open(
+            urllib.request.Request(url, headers=dict(headers)), timeout=timeout
+        ) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -494,7 +506,7 @@ def file_name(name):
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def wrk_command(args, url, duration, connections=None):
+def wrk_command(args, url, duration, connections=None, headers=()):
     return [
         "wrk",
         f"--threads={args.threads}",
@@ -503,6 +515,7 @@ def wrk_command(args, url, duration, connections=None):
         "--timeout=10s",  # a request slower than this counts as a socket timeout error
         "--latency",
         f"--script={WRK_SCRIPT}",
+        *(f"--header={name}: {value}" for name, value in headers),
         url,
     ]
 
@@ -534,7 +547,7 @@ def run_wrk(args, server, workdir, target, duration):
     paths_file = workdir / f"paths-{file_name(target.name)}"
     paths_file.write_text("\n".join(target.paths) + "\n")
     completed = subprocess.run(
-        wrk_command(args, server.base + "/", duration, target.connections),
+        wrk_command(args, server.base + "/", duration, target.connections, target.headers),
         env={
             **os.environ,
             "BENCH_PATHS": str(paths_file),
@@ -559,7 +572,7 @@ def smoke(server, target, load):
     timings, sizes = [], []
     for path in target.paths:
         start = time.perf_counter()
-        status, body = fetch(server.base + path)
+        status, body = fetch(server.base + path, headers=target.headers)
         timings.append(((time.perf_counter() - start) * 1000, path))
         load.smoke[str(status)] = load.smoke.get(str(status), 0) + 1
         sizes.append(len(body))
