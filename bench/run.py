@@ -19,6 +19,7 @@ import argparse
 import contextlib
 import csv
 import datetime
+import http.cookiejar
 import os
 import platform
 import random
@@ -97,6 +98,30 @@ def parse_args(argv=None):
     )
     parser.add_argument("--seed", type=int, default=42, help="seed of the synthetic glossary (42)")
     parser.add_argument(
+        "--shape",
+        choices=list(synthetic.SHAPES),
+        default="default",
+        help="what the synthetic glossary looks like: definition length, mentions, shared "
+        "words, term length (default)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to measure on (postgres://user@host:port/name): a throwaway "
+        "database is created beside NAME and dropped at the end (default: a throwaway SQLite)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        help="a Redis server for the shared cache (redis://host:port/db; keys are prefixed by "
+        "the throwaway database, so nothing else is touched) (default: the folder cache)",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="gunicorn instances on different ports sharing the database and the cache, "
+        "loaded together; an edit through one must show on every other at once (1)",
+    )
+    parser.add_argument(
         "--no-import-under-load",
         action="store_true",
         help="skip the last phase (load while an import rewrites every definition)",
@@ -111,9 +136,13 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def bench_env(workdir, workers):
+def bench_env(workdir, workers, database_url=None, redis_url=None):
     """The environment of every command: `make run`'s settings on the throwaway database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_SETTINGS)}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     env.update(
         GLOSSARY_SQLITE_PATH=str(workdir / "bench.sqlite3"),
         GLOSSARY_CACHE_DIR=str(workdir / "cache"),
@@ -222,12 +251,35 @@ def search_queries(rows, rng, count=SEARCH_QUERIES):
         lambda: rng.choice(words)[: rng.randint(3, 5)],  # a prefix, as typed
         lambda: _typo(rng, rng.choice(words)),
         lambda: " ".join(fold(rng.choice(rows)["term_fr"]).split()[:2]),  # a phrase
+        lambda: still_typing(rng, rng.choice(rows)["term_fr"]),  # vente comp
     ]
     queries = {"chargé·e de", "d’expansion", "taux de conversion", "revenu recurrent"}
     for _attempt in range(count * 20):  # bounded: small glossaries have fewer distinct queries
         if len(queries) >= count:
             break
         queries.add(rng.choice(kinds)())
+    return sorted(queries, key=lambda _q: rng.random())
+
+
+def still_typing(rng, term):
+    """Two words, the second one still being typed (`vente comp`): what the suggestions
+    send at every key press, and the costliest shape for a search engine."""
+    words = fold(term).split()
+    if len(words) < 2:
+        return words[0][: rng.randint(2, max(2, len(words[0])))]
+    second = words[1] if len(words[1]) > 2 or len(words) < 3 else words[2]
+    return f"{words[0]} {second[: rng.randint(2, max(2, len(second) - 1))]}"
+
+
+def typing_queries(rows, rng, count, excluded):
+    """`count` distinct two-word queries whose second word is unfinished, none in `excluded`."""
+    queries = set()
+    for _attempt in range(count * 20):
+        if len(queries) >= count:
+            break
+        query = still_typing(rng, rng.choice(rows)["term_fr"])
+        if query not in excluded:
+            queries.add(query)
     return sorted(queries, key=lambda _q: rng.random())
 
 
@@ -323,6 +375,13 @@ def targets(rows, seed, latency_connections, duration):
             connections=latency_connections,
             fresh=True,
         ),
+        Target(
+            f"new searches still being typed (`vente comp`), {latency_connections} connections",
+            search_paths(typing_queries(rows, rng, duration * FRESH_QUERIES_PER_S, set(queries))),
+            max_p95_ms=SEARCH_P95_TARGET_MS,
+            connections=latency_connections,
+            fresh=True,
+        ),
     ]
 
 
@@ -357,10 +416,10 @@ def fetch(url, timeout=30, headers=()):
 class Server:
     """gunicorn started as `make run` starts it, logging to a file; stopped on exit."""
 
-    def __init__(self, env, workdir):
+    def __init__(self, env, workdir, number=0):
         self.port = free_port()
         self.env = {**env, "PORT": str(self.port)}
-        self.log = workdir / "gunicorn.log"
+        self.log = workdir / ("gunicorn.log" if number == 0 else f"gunicorn-{number + 1}.log")
         self.process = None
 
     @property
@@ -432,8 +491,8 @@ def rss_mb(pid):
 class MemoryWatch:
     """Samples every worker's RSS twice a second while the load runs; keeps the peak."""
 
-    def __init__(self, server):
-        self.server = server
+    def __init__(self, servers):
+        self.servers = servers
         self.peak = 0.0
         self.peak_pid = None
         self.stopping = threading.Event()
@@ -441,7 +500,7 @@ class MemoryWatch:
 
     def run(self):
         while not self.stopping.wait(0.5):
-            for pid in self.server.worker_pids():
+            for pid in (pid for server in self.servers for pid in server.worker_pids()):
                 value = rss_mb(pid) or 0.0
                 if value > self.peak:
                     self.peak, self.peak_pid = value, pid
@@ -466,9 +525,9 @@ def log_statuses(server, start, end):
     return counts
 
 
-def log_problems(server):
-    """What looks wrong in gunicorn's log: server errors, locks, tracebacks, timeouts."""
-    text = server.log.read_text(errors="replace")
+def log_problems(servers):
+    """What looks wrong in gunicorn's logs: server errors, locks, tracebacks, timeouts."""
+    text = "".join(server.log.read_text(errors="replace") for server in servers)
     return {
         "database is locked": text.count("database is locked"),
         "Traceback": text.count("Traceback"),
@@ -542,25 +601,60 @@ def parse_wrk(output):
     return load
 
 
-def run_wrk(args, server, workdir, target, duration):
-    """One bounded wrk run over the target's paths; its report is kept in the work directory."""
+def run_wrk(args, servers, workdir, target, duration):
+    """One bounded wrk run over the target's paths per server, all at once, the connections
+    shared between them; the reports are kept in the work directory. Their outputs."""
     paths_file = workdir / f"paths-{file_name(target.name)}"
     paths_file.write_text("\n".join(target.paths) + "\n")
-    completed = subprocess.run(
-        wrk_command(args, server.base + "/", duration, target.connections, target.headers),
-        env={
-            **os.environ,
-            "BENCH_PATHS": str(paths_file),
-            "BENCH_THREAD_SPACING": str(len(target.paths) // args.threads if target.fresh else 37),
-        },
-        capture_output=True,
-        text=True,
-        timeout=duration + 60,
-    )
-    (workdir / f"wrk-{file_name(target.name)}.txt").write_text(completed.stdout + completed.stderr)
-    if completed.returncode != 0:
-        raise BenchError(f"wrk failed: {completed.stderr or completed.stdout}")
-    return completed.stdout
+    connections = max(1, (target.connections or args.connections) // len(servers))
+    threads = min(args.threads, connections)
+    runs = [
+        subprocess.Popen(
+            wrk_command(
+                argparse.Namespace(**{**vars(args), "threads": threads}),
+                server.base + "/",
+                duration,
+                connections,
+                target.headers,
+            ),
+            env={
+                **os.environ,
+                "BENCH_PATHS": str(paths_file),
+                "BENCH_THREAD_SPACING": str(len(target.paths) // threads if target.fresh else 37),
+            },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for server in servers
+    ]
+    outputs = []
+    for number, run in enumerate(runs):
+        try:
+            stdout, stderr = run.communicate(timeout=duration + 60)
+        except subprocess.TimeoutExpired:
+            run.kill()
+            stdout, stderr = run.communicate()
+        suffix = "" if number == 0 else f"-{number + 1}"
+        (workdir / f"wrk-{file_name(target.name)}{suffix}.txt").write_text(stdout + stderr)
+        if run.returncode != 0:
+            raise BenchError(f"wrk failed: {stderr or stdout}")
+        outputs.append(stdout)
+    return outputs
+
+
+def combined(loads):
+    """One server's figures, or several servers' together: their throughputs add up; the
+    latency percentiles are the worst server's (a reader meets the slowest one too)."""
+    if len(loads) == 1:
+        return loads[0]
+    total = Load(requests_per_s=sum(load.requests_per_s for load in loads))
+    for name in ("p50", "p90", "p95", "p99"):
+        setattr(total, name, max(getattr(load, name) for load in loads))
+    total.requests = sum(load.requests for load in loads)
+    total.non_2xx_3xx = sum(load.non_2xx_3xx for load in loads)
+    total.socket_errors = sum(load.socket_errors for load in loads)
+    return total
 
 
 def smoke(server, target, load):
@@ -580,28 +674,36 @@ def smoke(server, target, load):
     load.slowest = sorted(timings, reverse=True)[:SLOWEST_SHOWN]
 
 
-def drain(server):
+def drain(servers):
     """Wait until gunicorn has answered what wrk left queued when it stopped.
 
     wrk stops on time, but requests it already sent wait in the listen backlog and the
     sync workers still answer them; the next run would start behind that queue. A
     /healthz sent now is answered after them.
     """
-    fetch(server.base + "/healthz", timeout=120)
+    for server in servers:
+        fetch(server.base + "/healthz", timeout=120)
 
 
-def measure(args, server, workdir, target):
+def measure(args, servers, workdir, target):
     before = Load()
     if not target.fresh:
-        smoke(server, target, before)
+        # On the first server only: with several, the others find the pages in the cache
+        # they share, as they would in production.
+        smoke(servers[0], target, before)
         if args.warmup:
-            run_wrk(args, server, workdir, target, args.warmup)
-            drain(server)
-    offset = server.log.stat().st_size
-    load = parse_wrk(run_wrk(args, server, workdir, target, args.duration))
-    drain(server)
+            run_wrk(args, servers, workdir, target, args.warmup)
+            drain(servers)
+    offsets = [server.log.stat().st_size for server in servers]
+    load = combined(
+        [parse_wrk(output) for output in run_wrk(args, servers, workdir, target, args.duration)]
+    )
+    drain(servers)
     time.sleep(0.5)  # let the workers write their last access-log lines
-    load.statuses = log_statuses(server, offset, server.log.stat().st_size)
+    load.statuses = {}
+    for server, offset in zip(servers, offsets, strict=True):
+        for status, count in log_statuses(server, offset, server.log.stat().st_size).items():
+            load.statuses[status] = load.statuses.get(status, 0) + count
     load.smoke, load.mean_kb, load.slowest = before.smoke, before.mean_kb, before.slowest
     return load
 
@@ -929,6 +1031,142 @@ def report(args, header_facts, sections):
         say(f"Appended to {RESULTS_FILE.relative_to(ROOT)}")
 
 
+# -- the setup: database, cache, servers ---------------------------------------------------------
+
+POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
+
+
+@contextlib.contextmanager
+def throwaway_database(url, keep=False):
+    """A new, empty database on the PostgreSQL server `url` names, dropped at the end (kept
+    with --keep): its URL, or None to use the default throwaway SQLite database."""
+    if not url:
+        yield None
+        return
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in POSTGRES_SCHEMES:
+        raise BenchError(f"--database-url: a PostgreSQL URL is expected, not {parts.scheme}://")
+    try:
+        import psycopg
+    except ImportError as error:
+        raise BenchError("--database-url needs psycopg: run `make install` first") from error
+    name = f"glossary_bench_{os.getpid()}"
+    maintenance = parts._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        raise BenchError(f"cannot create a database on {parts.netloc}: {error}") from error
+    say(f"  throwaway database {name} on {parts.hostname}:{parts.port or 5432}")
+    try:
+        yield parts._replace(path=f"/{name}").geturl()
+    finally:
+        if not keep:
+            with psycopg.connect(maintenance, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_line(args):
+    database = "PostgreSQL (throwaway database)" if args.database_url else "SQLite (WAL)"
+    cache = "Redis" if args.redis_url else "the folder cache"
+    servers = f"{args.servers} gunicorn servers" if args.servers > 1 else "one gunicorn server"
+    return f"{database}, {cache}, {servers}; synthetic data shape `{args.shape}`"
+
+
+EDITOR = "bench-editor"
+
+
+@dataclass
+class Propagation:
+    """An edit made through one server and read on every server at once, both ways."""
+
+    slug: str
+    seen: list = field(default_factory=list)  # [(action, server number, status, expected)]
+    problem: str = ""
+
+    @property
+    def ok(self):
+        return not self.problem and all(
+            status == expected for _a, _n, status, expected in self.seen
+        )
+
+
+def check_propagation(env, workdir, servers, results):
+    """Make a cached term page's concept a draft through the first server's admin, then ask
+    every server for the page (a 404 at once, or a server served a stale page); publish it
+    again through the last server and ask again (a 200 everywhere)."""
+    path = next(t for t, _load, _c in results if t.name.startswith("/fr/terms/")).paths[0]
+    slug = path.rstrip("/").rsplit("/", 1)[1]
+    propagation = Propagation(slug)
+    password = "bench-" + "password-" * 3
+    created = manage(
+        {**env, "DJANGO_SUPERUSER_PASSWORD": password},
+        workdir, "createsuperuser", "createsuperuser", "--no-input",
+        f"--username={EDITOR}", "--email=bench@example.com",
+    )  # fmt: skip
+    lookup = f"from terms.models import Concept; print(Concept.objects.get(slug={slug!r}).pk)"
+    found = manage(env, workdir, "concept-id", "shell", "-c", lookup)
+    if not (created.ok and found.ok):
+        propagation.problem = f"could not prepare the edit: {tail(created.log)} {tail(found.log)}"
+        return propagation
+    concept_id = found.output().strip().splitlines()[-1]
+    for action, through, expected in (
+        ("unpublish", servers[0], 404),
+        ("publish", servers[-1], 200),
+    ):
+        try:
+            admin_action(through.base, password, action, concept_id)
+        except (OSError, BenchError) as error:
+            propagation.problem = f"{action} through {through.base}: {error}"
+            return propagation
+        for number, server in enumerate(servers, start=1):
+            propagation.seen.append((action, number, fetch(server.base + path)[0], expected))
+    return propagation
+
+
+def admin_action(base, password, action, concept_id):
+    """Sign in to the admin of the server at `base` and run a changelist action, as an
+    editor's browser does (cookies, CSRF token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def token():
+        return next((c.value for c in jar if c.name == "csrftoken"), "")
+
+    def post(path, data):
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token()}).encode()
+        request = urllib.request.Request(base + path, data=body, headers={"Referer": base + path})
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.geturl()
+
+    opener.open(base + "/admin/login/", timeout=30).read()
+    _status, landed = post(
+        "/admin/login/?next=/admin/", {"username": EDITOR, "password": password, "next": "/admin/"}
+    )
+    if "/login/" in landed:
+        raise BenchError("the admin refused the benchmark's editor")
+    opener.open(base + "/admin/terms/concept/", timeout=60).read()
+    post(
+        "/admin/terms/concept/",
+        {"action": action, "select_across": "0", "index": "0", "_selected_action": concept_id},
+    )
+
+
+def propagation_lines(propagation):
+    if propagation is None:
+        return []
+    if propagation.problem:
+        return [f"- an edit through one server, read on the others: FAIL ({propagation.problem})"]
+    statuses = ", ".join(
+        f"{action} → server {number}: {status}" for action, number, status, _e in propagation.seen
+    )
+    return [
+        f"- an edit through one server (`{propagation.slug}` made a draft through the first, "
+        f"published again through the last), read on every server at once: {statuses} — "
+        f"{verdict(propagation.ok)}"
+    ]
+
+
 # -- the run -------------------------------------------------------------------------------------
 
 
@@ -937,7 +1175,7 @@ def prepare(args, env, workdir):
     timed = manage(env, workdir, "migrate", "migrate", "--no-input", timeout=300)
     if not timed.ok:
         raise BenchError(f"migrate {timed.describe()}:\n{tail(timed.log)}")
-    rows = synthetic.generate(args.concepts, seed=args.seed)
+    rows = synthetic.generate(args.concepts, seed=args.seed, shape=args.shape)
     data = workdir / f"glossary-{args.concepts}.csv"
     synthetic.write_csv(rows, data)
     say(f"  {len(rows):,} concepts written to {data.name} ({data.stat().st_size / 1e6:.1f} MB)")
@@ -952,27 +1190,27 @@ def collect_static(env, workdir):
         raise BenchError(f"collectstatic {timed.describe()}:\n{tail(timed.log)}")
 
 
-def load_all(args, server, workdir, rows):
+def load_all(args, servers, workdir, rows):
     """Every target in turn, with worker memory watched; (target, load, connections) each."""
-    workers = len(server.worker_pids())
+    workers = sum(len(server.worker_pids()) for server in servers)
     results = []
-    with MemoryWatch(server) as watch:
+    with MemoryWatch(servers) as watch:
         latency_connections = args.latency_connections or workers
         for target in targets(rows, args.seed, latency_connections, args.duration):
             say(f"  load {target.name} ...")
-            load = measure(args, server, workdir, target)
+            load = measure(args, servers, workdir, target)
             say(
                 f"    {load.requests_per_s:,.0f} req/s, p50 {load.p50:.1f} ms, "
                 f"p95 {load.p95:.1f} ms, errors {load.errors}, statuses {load.statuses}"
             )
             results.append((target, load, target.connections or args.connections))
-    after = [rss_mb(pid) or 0.0 for pid in server.worker_pids()]
+    after = [rss_mb(pid) or 0.0 for server in servers for pid in server.worker_pids()]
     return results, after, watch
 
 
-def run(args, workdir):
+def run(args, workdir, database_url=None):
     global app_dir
-    env = bench_env(workdir, args.workers)
+    env = bench_env(workdir, args.workers, database_url, args.redis_url)
     say(f"Working in {workdir}")
     # Read now: the working tree, or what HEAD names, may change while the benchmark runs.
     revision = None
@@ -990,23 +1228,32 @@ def run(args, workdir):
     busy = cpu_busy()
     say(f"  CPU busy before the load (other processes): {busy:.0f} %")
 
-    server = Server(env, workdir)
+    servers = [Server(env, workdir, number) for number in range(args.servers)]
+    propagation = None
     try:
-        server.start()
-        workers = len(server.worker_pids())
-        say(f"gunicorn: {workers} workers on {server.base} (log: {server.log})")
-        results, after, watch = load_all(args, server, workdir, imported.served)
+        for server in servers:
+            server.start()
+        workers = sum(len(server.worker_pids()) for server in servers)
+        for server in servers:
+            workers_here = len(server.worker_pids())
+            say(f"gunicorn: {workers_here} workers on {server.base} (log: {server.log})")
+        results, after, watch = load_all(args, servers, workdir, imported.served)
+        if len(servers) > 1:
+            say("  an edit through one server, read on every other ...")
+            propagation = check_propagation(env, workdir, servers, results)
+            say(f"    {propagation_lines(propagation)[0]}")
         under_load = None
         if not args.no_import_under_load:
             say("  load while an import rewrites every definition ...")
             mixed = [
                 p for target, _load, _c in results if target.under_import for p in target.paths
             ]
-            under_load = import_under_load(args, env, server, workdir, imported.served, mixed)
+            under_load = import_under_load(args, env, servers[0], workdir, imported.served, mixed)
             say(f"    {under_load_lines(under_load)[0]}")
-        problems = log_problems(server)
+        problems = log_problems(servers)
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
 
     served = len(imported.served)
     size = f"{len(rows):,} concepts"
@@ -1017,6 +1264,7 @@ def run(args, workdir):
         "",
         f"- machine: {machine()}",
         f"- commit: {commit}",
+        f"- setup: {setup_line(args)}",
         f"- load: wrk {args.threads} threads, {args.duration} s per URL after {args.warmup} s "
         f"of warm-up, on the same machine as the {workers} gunicorn workers; CPU already busy "
         f"with other processes just before: {busy:.0f} %",
@@ -1030,6 +1278,7 @@ def run(args, workdir):
         [""],
         memory_lines(after, watch),
         under_load_lines(under_load),
+        propagation_lines(propagation),
         [f"- gunicorn log: {problems}"],
     ]
     report(args, header, sections)
@@ -1044,7 +1293,8 @@ def main(argv=None):
     workdir = Path(tempfile.mkdtemp(prefix="glossary-bench-"))
     keep = args.keep
     try:
-        run(args, workdir)
+        with throwaway_database(args.database_url, keep) as database_url:
+            run(args, workdir, database_url)
     except BenchError as error:
         keep = True  # its logs say what went wrong
         sys.exit(f"\nBenchmark stopped: {error}\n(logs kept in {workdir})")

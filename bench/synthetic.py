@@ -15,6 +15,7 @@ other columns are those of the files generated before they existed.
 import csv
 import random
 import unicodedata
+from dataclasses import dataclass
 
 from synthetic_words import (
     ADJECTIVES,
@@ -70,6 +71,44 @@ DEFINITION_LENGTH = (200, 600)
 DOMAIN_COUNT_WEIGHTS = {0: 1, 1: 7, 2: 2}  # how many domains a concept belongs to
 DEPRECATED_FR_SHARE = 0.05  # concepts with a French wording to avoid
 DEPRECATED_EN_SHARE = 0.02  # of those with an English term
+PHRASE_SHAPES = [
+    "noun",
+    "noun_adj",
+    "noun_of_noun",
+    "noun_adj_of_noun",
+    "noun_of_the_noun_adj",
+    "role",
+]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What drives the app's costs, so that figures can be checked on other data than ours:
+    definition length, how many sentences name another concept, how many words terms share
+    (a smaller vocabulary: more concepts behind each search word), and how long terms are."""
+
+    name: str
+    definition_length: tuple = DEFINITION_LENGTH
+    mention_share: float = MENTION_SHARE
+    vocabulary_share: float = 1.0  # of the nouns terms are made of
+    phrase_weights: tuple = (1, 3, 3, 2, 2, 2)  # of PHRASE_SHAPES: longer terms to the right
+
+    def nouns(self):
+        return NOUNS[: max(8, round(len(NOUNS) * self.vocabulary_share))]
+
+
+SHAPES = {
+    shape.name: shape
+    for shape in (
+        Shape("default"),
+        # Long definitions that name other concepts in most sentences: mentions and stems.
+        Shape("long-definitions", definition_length=(800, 2000), mention_share=0.7),
+        # A small vocabulary: every search word matches hundreds of concepts.
+        Shape("shared-words", vocabulary_share=0.25, mention_share=0.5),
+        # Terms of four and five words, short definitions.
+        Shape("long-terms", definition_length=(60, 200), phrase_weights=(0, 0, 1, 3, 4, 4)),
+    )
+}
 
 
 # -- French helpers ------------------------------------------------------------------
@@ -112,15 +151,13 @@ def slug_for(text):
 # -- terms, acronyms, variants ---------------------------------------------------------
 
 
-def _phrase(rng):
+def _phrase(rng, data_shape=SHAPES["default"]):
     """A French wording of one to five words and its English counterpart."""
-    shape = rng.choices(
-        ["noun", "noun_adj", "noun_of_noun", "noun_adj_of_noun", "noun_of_the_noun_adj", "role"],
-        weights=[1, 3, 3, 2, 2, 2],
-    )[0]
-    noun, noun_en, gender = rng.choice(NOUNS)
+    shape = rng.choices(PHRASE_SHAPES, weights=data_shape.phrase_weights)[0]
+    nouns = data_shape.nouns()
+    noun, noun_en, gender = rng.choice(nouns)
     adjective = rng.choice(ADJECTIVES)
-    other, other_en, other_gender = rng.choice([n for n in NOUNS if n[0] != noun])
+    other, other_en, other_gender = rng.choice([n for n in nouns if n[0] != noun])
     if shape == "noun":
         return noun, noun_en
     if shape == "noun_adj":
@@ -159,12 +196,12 @@ def _acronym(rng, wording, taken):
     return None
 
 
-def _names(rng, count):
+def _names(rng, count, data_shape):
     """`count` concepts with unique slugs, terms, acronyms and variants (no definitions)."""
     slugs, acronyms_taken, concepts = set(), set(), []
     for number in range(count):
         for _attempt in range(30):
-            french, english = _phrase(rng)
+            french, english = _phrase(rng, data_shape)
             if slug_for(french) not in slugs:
                 break
         else:
@@ -192,7 +229,7 @@ def _names(rng, count):
             concept[f"acronyms_{language}"] = [a for a in concept[f"acronyms_{language}"] if a]
         # Variants: 0–2 other French wordings, sometimes with an English one.
         for _ in range(rng.choices([0, 1, 2], weights=[6, 3, 1])[0]):
-            variant, variant_en = _phrase(rng)
+            variant, variant_en = _phrase(rng, data_shape)
             if capitalise(variant) != french:
                 concept["variants_fr"].append(capitalise(variant))
             if concept["term_en"] and rng.random() < 0.3 and capitalise(variant_en) != english:
@@ -204,7 +241,7 @@ def _names(rng, count):
 # -- definitions -------------------------------------------------------------------------
 
 
-def _sentence(rng, concepts, own, *, english):
+def _sentence(rng, concepts, own, *, english, data_shape):
     noun, noun_en, gender = rng.choice(NOUNS)
     adjective = rng.choice(ADJECTIVES)
     if english:
@@ -216,7 +253,7 @@ def _sentence(rng, concepts, own, *, english):
             f"{rng.choice(OPENINGS)} {rng.choice(VERBS)} {_of_the(noun, gender)} "
             f"{_agree(adjective, gender)} {rng.choice(FILLERS)} {rng.choice(CLOSINGS)}"
         )
-    if rng.random() < MENTION_SHARE:
+    if rng.random() < data_shape.mention_share:
         # Name another concept as definitions do, by acronym or term: mentions to link.
         other = rng.choice(concepts)
         if other is not own:
@@ -226,13 +263,13 @@ def _sentence(rng, concepts, own, *, english):
     return capitalise(sentence) + "."
 
 
-def _definition(rng, concepts, own, *, english):
-    """Sentences up to a random length in DEFINITION_LENGTH, sometimes in two paragraphs."""
-    low, high = DEFINITION_LENGTH
+def _definition(rng, concepts, own, *, english, data_shape):
+    """Sentences up to a random length in the shape's range, sometimes in two paragraphs."""
+    low, high = data_shape.definition_length
     target = rng.randint(low, high)
     sentences, length = [], 0
     while length < target:
-        sentence = _sentence(rng, concepts, own, english=english)
+        sentence = _sentence(rng, concepts, own, english=english, data_shape=data_shape)
         # A sentence is under 300 characters, so stopping here still leaves at least `low`.
         if length + len(sentence) + 1 > high and length >= low:
             break
@@ -262,12 +299,14 @@ def _terminology(rng, concept):
     return SEPARATOR.join(domains), deprecated_fr, deprecated_en
 
 
-def generate(count, seed=42):
-    """`count` published concepts as rows keyed by COLUMNS, always the same for one seed."""
+def generate(count, seed=42, shape="default"):
+    """`count` published concepts as rows keyed by COLUMNS, always the same for one seed
+    and shape (SHAPES)."""
+    data_shape = SHAPES[shape]
     rng = random.Random(seed)
     # Drawn apart, so that adding these columns left every other column as it was.
     terminology_rng = random.Random(f"{seed}-terminology")
-    concepts = _names(rng, count)
+    concepts = _names(rng, count, data_shape)
     slugs = [c["slug"] for c in concepts]
     english_share = ENGLISH_DEFINITION_SHARE / ENGLISH_TERM_SHARE
     rows = []
@@ -288,13 +327,17 @@ def generate(count, seed=42):
                 "acronyms_fr": SEPARATOR.join(concept["acronyms_fr"]),
                 "variants_fr": SEPARATOR.join(concept["variants_fr"]),
                 "deprecated_fr": deprecated_fr,
-                "definition_fr": _definition(rng, concepts, concept, english=False),
+                "definition_fr": _definition(
+                    rng, concepts, concept, english=False, data_shape=data_shape
+                ),
                 "term_en": concept["term_en"],
                 "acronyms_en": SEPARATOR.join(concept["acronyms_en"]),
                 "variants_en": SEPARATOR.join(concept["variants_en"]),
                 "deprecated_en": deprecated_en,
                 "definition_en": (
-                    _definition(rng, concepts, concept, english=True) if has_english else ""
+                    _definition(rng, concepts, concept, english=True, data_shape=data_shape)
+                    if has_english
+                    else ""
                 ),
                 "see_also": SEPARATOR.join(sorted(see_also)),
             }

@@ -62,6 +62,11 @@ def cache_reader_page(view=None, *, variant=None, max_bytes=MAX_CACHED_BYTES, co
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.render()
+            if not response.streaming:
+                # A response written piece by piece (the syndication framework writes a
+                # feed element by element) would be sent to every reader in as many
+                # socket writes: stored, and sent, as one piece.
+                response.content = response.content
             if gzipped:
                 response = gzip_response(request, response)
             elif compress:

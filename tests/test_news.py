@@ -189,3 +189,10 @@ def test_a_deleted_concept_leaves_whats_new(reader, published_concept):
     assert "Taux d’attrition" in reader.get("/fr/new/").content.decode()
     Concept.objects.filter(pk=published_concept.pk).delete()
     assert "Taux d’attrition" not in reader.get("/fr/new/").content.decode()
+
+
+def test_the_feed_is_sent_in_one_piece_not_element_by_element(reader, published_concept):
+    # The syndication framework writes a feed element by element; the WSGI server would
+    # send each piece in a write of its own, which made the feed five times slower.
+    for _request in range(2):
+        assert len(list(reader.get("/fr/feed/"))) == 1
