@@ -328,10 +328,16 @@ def _match(concept, language, words, clauses, shown_names):
 def _definition_match(texts, languages, clauses):
     """The first word of a definition (the page's language first) that a query word
     matches, as written there."""
+    # Definitions repeat their words: each is compared with the query once.
+    compared = {}
     for code in languages:
         for span in text.word_spans(texts[code].definition):
-            folded = text.fold_word(span.group()).split()
-            if any(_holds(folded, [clause]) for clause in clauses):
+            folded = text.fold_word(span.group())
+            matches = compared.get(folded)
+            if matches is None:
+                words = folded.split()
+                matches = compared[folded] = any(_holds(words, [clause]) for clause in clauses)
+            if matches:
                 return Match(span.group(), code, "definition")
     return None
 
