@@ -15,6 +15,7 @@ import functools
 import hashlib
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
@@ -48,15 +49,17 @@ def cache_reader_page(view=None, *, variant=None, max_bytes=MAX_CACHED_BYTES, co
         if request.method != "GET" or may_see_drafts(request.user):
             return view(request, *args, **kwargs)
         audience = "signed-in" if request.user.is_authenticated else "anonymous"
+        if audience == "anonymous":
+            request.front_cacheable = max_bytes
         representation = variant(request) if variant else "page"
         gzipped = compress and ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
         if gzipped:
             representation += "+gzip"
         path = request.get_full_path().encode()
-        key = (
-            f"page:{GlossaryState.current()}:{audience}:{representation}:"
-            f"{hashlib.sha1(path).hexdigest()}"
-        )
+        generation = getattr(request, "glossary_generation", None)
+        if generation is None:
+            generation = GlossaryState.current()
+        key = f"page:{generation}:{audience}:{representation}:{hashlib.sha1(path).hexdigest()}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -76,3 +79,65 @@ def cache_reader_page(view=None, *, variant=None, max_bytes=MAX_CACHED_BYTES, co
         return response
 
     return wrapper
+
+
+class FrontPageCacheMiddleware:
+    """Serves a reader page to an anonymous reader from the cache before the rest of the
+    middleware runs (sessions, language, CSRF, authentication…), as WhiteNoise serves a
+    static file: a cached page then costs about what a static file does.
+
+    It stores the response exactly as it left the inner middleware, headers included,
+    and only when `cache_reader_page` marked the request (an anonymous reader, a page
+    that may be cached) and the response sets no cookie. It steps aside for anything that
+    could make the page depend on who asks: a session cookie, an Authorization header,
+    intranet mode, single sign-on (a proxy's header signs people in without a cookie),
+    and RDF content negotiation. The key holds the glossary generation, read once per
+    request and handed to `cache_reader_page`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self.key(request)
+        if key is None:
+            return self.get_response(request)
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        max_bytes = getattr(request, "front_cacheable", None)
+        if (
+            max_bytes is not None
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and len(response.content) <= max_bytes
+        ):
+            cache.set(key, response, CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def key(request):
+        if (
+            request.method != "GET"
+            or settings.GLOSSARY_REQUIRE_LOGIN
+            or settings.GLOSSARY_TRUST_REMOTE_USER
+            or settings.GLOSSARY_REMOTE_USER_HEADER in request.META
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META
+            # Reader pages live under a language prefix: nothing else is worth a query.
+            or not request.path_info.startswith(
+                tuple(f"/{code}/" for code, _ in settings.LANGUAGES)
+            )
+        ):
+            return None
+        accept = request.META.get("HTTP_ACCEPT", "")
+        if "turtle" in accept or "ld+json" in accept:
+            return None
+        encoding = (
+            "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+        )
+        request.glossary_generation = GlossaryState.current()
+        path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+        return f"front:{request.glossary_generation}:{encoding}:{path}"
