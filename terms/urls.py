@@ -1,6 +1,6 @@
 from django.urls import path
 
-from terms import views, views_suggest
+from terms import views, views_embed, views_suggest
 
 app_name = "terms"
 
@@ -8,10 +8,12 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("letters/<str:letter>/", views.letter, name="letter"),
     path("terms/<str:slug>/", views.detail, name="detail"),
+    path("terms/<str:slug>/card/", views_embed.card, name="card"),
     path("search/", views.search, name="search"),
     path("domains/", views.domains, name="domains"),
     # A slug or nothing: any other path is a 404 without a query.
     path("domains/<slug:slug>/", views.domain, name="domain"),
     path("suggest/", views_suggest.suggest, name="suggest"),
     path("suggest/thanks/", views_suggest.thanks, name="suggest-thanks"),
+    path("embed/", views_embed.example, name="embed"),
 ]
