@@ -39,9 +39,9 @@
     "CITE", "Q", "TIME", "DATA", "FONT", "BDI", "BDO", "DFN", "INS", "DEL", "WBR"
   ]);
 
-  // -- folding: terms/text.py `fold` and `strip_accents`, one word at a time ------------
-  var WORD = /[\p{L}\p{N}]+(?:[\u00b7\u2027][\p{L}\p{N}]+)*/gu;
-  var WORD_CHAR = /[\p{L}\p{N}]/u;
+  // -- words and folding: terms/text.py `_WORD`, `fold` and `strip_accents` -----------
+  // A word: letters and digits, with inner middle dots (Chargé·e is one word).
+  var WORD_CHAR = /^[\p{L}\p{N}]$/u;
   var ASCII = /^[\x00-\x7f]*$/;
   var LIGATURES = { "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ﬁ": "fi", "ﬂ": "fl" };
   var LIGATURE = /[œŒæÆßﬁﬂ]/g;
@@ -49,44 +49,56 @@
   var NON_ASCII = /[^\x00-\x7f]/g;
   var NON_WORD = /[^0-9a-z]+/g;
   var COMBINING = /\p{Mn}/gu;
-  var foldedWords = new Map();
-  var exactWords = new Map();
+  // Whether each UTF-16 code is a letter or digit (1) or not (2), learnt as met: the page
+  // is scanned code by code, far faster than a Unicode regular expression.
+  var KIND = new Uint8Array(65536);
+  for (var code = 0; code < 128; code++) {
+    KIND[code] = /[0-9A-Za-z]/.test(String.fromCharCode(code)) ? 1 : 2;
+  }
+  var wordForms = new Map(); // word -> [folded, as written without accents]
 
   function ligature(c) {
     return LIGATURES[c];
   }
 
-  function foldWord(word) {
-    var folded = foldedWords.get(word);
-    if (folded === undefined) {
-      if (ASCII.test(word)) {
-        folded = word.toLowerCase();
-      } else {
-        folded = word.replace(JOINERS, "").replace(LIGATURE, ligature).normalize("NFKD")
-          .replace(NON_ASCII, "").toLowerCase().replace(NON_WORD, " ").trim();
+  // The length of the letter or digit at `i` (2 for a letter outside the BMP), else 0.
+  function wordWidth(data, i) {
+    var c = data.charCodeAt(i);
+    var kind = KIND[c];
+    if (kind === 0) {
+      if (c >= 0xd800 && c <= 0xdbff) {
+        return WORD_CHAR.test(String.fromCodePoint(data.codePointAt(i))) ? 2 : 0;
       }
-      foldedWords.set(word, folded);
+      kind = KIND[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
     }
-    return folded;
+    return kind === 1 ? 1 : 0;
   }
 
-  function exactWord(word) {
-    if (ASCII.test(word)) {
-      return word;
+  function formsOf(word) {
+    var forms = wordForms.get(word);
+    if (forms === undefined) {
+      if (ASCII.test(word)) {
+        forms = [word.toLowerCase(), word];
+      } else {
+        var wide = word.replace(LIGATURE, ligature).normalize("NFKD");
+        forms = [
+          word.replace(JOINERS, "").replace(LIGATURE, ligature).normalize("NFKD")
+            .replace(NON_ASCII, "").toLowerCase().replace(NON_WORD, " ").trim(),
+          wide.replace(COMBINING, "")
+        ];
+      }
+      wordForms.set(word, forms);
     }
-    var exact = exactWords.get(word);
-    if (exact === undefined) {
-      exact = word.replace(LIGATURE, ligature).normalize("NFKD").replace(COMBINING, "");
-      exactWords.set(word, exact);
-    }
-    return exact;
+    return forms;
   }
 
   // -- the description: one line per concept, `wording|=ACRONYM|/slug` ------------------
   function buildIndex(lines) {
     var index = {
-      folded: new Map(), exact: new Map(), firstFolded: new Set(), firstExact: new Set(),
-      longest: 1, slugs: new Array(lines.length)
+      // First word of the wordings -> the most words a wording starting with it has: most
+      // words of a page start none, and are passed over with one lookup.
+      folded: new Map(), exact: new Map(), firstFolded: new Map(), firstExact: new Map(),
+      slugs: new Array(lines.length)
     };
     for (var i = 0; i < lines.length; i++) {
       var parts = lines[i].split("|");
@@ -102,11 +114,15 @@
         if (exact) {
           part = part.slice(1);
         }
-        var words = part.split(" ");
         (exact ? index.exact : index.folded).set(part, i);
-        (exact ? index.firstExact : index.firstFolded).add(words[0]);
-        if (words.length > index.longest) {
-          index.longest = words.length;
+        var space = part.indexOf(" ");
+        var first = space < 0 ? part : part.slice(0, space);
+        for (var words = 1; space >= 0; words++) {
+          space = part.indexOf(" ", space + 1);
+        }
+        var firsts = exact ? index.firstExact : index.firstFolded;
+        if (!(firsts.get(first) >= words)) {
+          firsts.set(first, words);
         }
       }
       index.slugs[i] = slug || parts[0].split(" ").join("-").slice(0, 80).replace(/-+$/, "");
@@ -154,23 +170,44 @@
   }
 
   function endsWithWord(data) {
-    return data.length > 0 && WORD_CHAR.test(data.slice(-2));
+    var n = data.length;
+    return n > 0 && (wordWidth(data, n - 1) > 0 || (n > 1 && wordWidth(data, n - 2) === 2));
   }
 
   function startsWithWord(data) {
-    return data.length > 0 && WORD_CHAR.test(data.slice(0, 2));
+    return data.length > 0 && wordWidth(data, 0) > 0;
   }
 
   // The matches of one text node: [start, end, concept]. `cutBefore`/`cutAfter`: the
   // node's first/last word goes on in the text next to it, so it is no whole word.
   function matchesIn(data, index, cutBefore, cutAfter) {
     var starts = [], ends = [], folded = [], raw = [];
-    WORD.lastIndex = 0;
-    for (var m = WORD.exec(data); m; m = WORD.exec(data)) {
-      starts.push(m.index);
-      ends.push(m.index + m[0].length);
-      folded.push(foldWord(m[0]));
-      raw.push(exactWord(m[0]));
+    var length = data.length;
+    var at = 0;
+    while (at < length) {
+      var width = wordWidth(data, at);
+      if (!width) {
+        at++;
+        continue;
+      }
+      var start = at;
+      at += width;
+      for (;;) {
+        while (at < length && (width = wordWidth(data, at))) {
+          at += width;
+        }
+        var joiner = data.charCodeAt(at);
+        if ((joiner === 0xb7 || joiner === 0x2027) && at + 1 < length && wordWidth(data, at + 1)) {
+          at += 1;
+          continue;
+        }
+        break;
+      }
+      var forms = formsOf(data.slice(start, at));
+      starts.push(start);
+      ends.push(at);
+      folded.push(forms[0]);
+      raw.push(forms[1]);
     }
     var count = starts.length;
     if (count && cutBefore && starts[0] === 0) {
@@ -182,27 +219,29 @@
     var found = [];
     var i = 0;
     while (i < count) {
-      if (!index.firstFolded.has(folded[i]) && !index.firstExact.has(raw[i])) {
+      var longest = Math.max(index.firstFolded.get(folded[i]) || 0,
+        index.firstExact.get(raw[i]) || 0);
+      if (!longest) {
         i++;
         continue;
       }
-      var length = Math.min(index.longest, count - i);
+      var words = Math.min(longest, count - i);
       var concept;
-      for (; length > 0; length--) {
-        concept = index.exact.get(raw.slice(i, i + length).join(" "));
+      for (; words > 0; words--) {
+        concept = index.exact.get(raw.slice(i, i + words).join(" "));
         if (concept === undefined) {
-          concept = index.folded.get(folded.slice(i, i + length).join(" "));
+          concept = index.folded.get(folded.slice(i, i + words).join(" "));
         }
         if (concept !== undefined) {
           break;
         }
       }
-      if (length === 0) {
+      if (words === 0) {
         i++;
         continue;
       }
-      found.push([starts[i], ends[i + length - 1], concept]);
-      i += length;
+      found.push([starts[i], ends[i + words - 1], concept]);
+      i += words;
     }
     return found;
   }
@@ -248,11 +287,13 @@
   }
 
   // -- marks and the popover ------------------------------------------------------------
+  // Marks hold the host's own text, so they stay in its DOM: styled by their element's
+  // name, which no host page uses, in a sheet of their own.
   var MARK_STYLE =
-    ":host{border-bottom:1px dotted currentColor;cursor:help}" +
-    ":host(:hover){background:rgba(31,91,153,.1)}" +
-    ":host(:focus){outline:2px solid #1f5b99;outline-offset:1px}" +
-    ":host(:focus:not(:focus-visible)){outline:none}";
+    "glossary-term{border-bottom:1px dotted currentColor;cursor:help}" +
+    "glossary-term:hover{background:rgba(31,91,153,.1)}" +
+    "glossary-term:focus{outline:2px solid #1f5b99;outline-offset:1px}" +
+    "glossary-term:focus:not(:focus-visible){outline:none}";
   var POPOVER_STYLE =
     ":host{all:initial;position:fixed;z-index:2147483000;display:block;top:0;left:0}" +
     ".box{box-sizing:border-box;position:relative;width:max-content;" +
@@ -272,18 +313,18 @@
     ".close:hover{background:#e6eef7}";
   var sheets = {};
 
-  function styleFor(shadow, css) {
+  function styleFor(shadow, css) { // a shadow root, or the document for the marks
     // Adopted sheets pass a host page's Content-Security-Policy, which a <style> may not.
     if ("adoptedStyleSheets" in shadow && typeof CSSStyleSheet === "function") {
       if (!sheets[css]) {
         sheets[css] = new CSSStyleSheet();
         sheets[css].replaceSync(css);
       }
-      shadow.adoptedStyleSheets = [sheets[css]];
+      shadow.adoptedStyleSheets = shadow.adoptedStyleSheets.concat([sheets[css]]);
     } else {
       var style = document.createElement("style");
       style.textContent = css;
-      shadow.appendChild(style);
+      (shadow === document ? document.head : shadow).appendChild(style);
     }
   }
 
@@ -294,9 +335,6 @@
     mark.setAttribute("aria-haspopup", "dialog");
     mark.setAttribute("aria-expanded", "false");
     mark.setAttribute("data-concept", slug);
-    var shadow = mark.attachShadow({ mode: "open" });
-    styleFor(shadow, MARK_STYLE);
-    shadow.appendChild(document.createElement("slot"));
     textNode.parentNode.insertBefore(mark, textNode);
     mark.appendChild(textNode);
     return mark;
@@ -526,6 +564,9 @@
           marks = marks.concat(annotate(root, index, perSection));
         });
         performance.measure("glossary:annotate", "glossary:annotate:start");
+        if (marks.length) {
+          styleFor(document, MARK_STYLE);
+        }
         var glossary = new Glossary(base, language, description);
         var slugs = new Set();
         marks.forEach(function (mark) {
