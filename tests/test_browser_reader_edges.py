@@ -23,6 +23,8 @@ READER_PAGES = {
     "suggest": ["/fr/suggest/", "/fr/suggest/?concept=chargee-de-compte"],
     "suggest-thanks": ["/fr/suggest/thanks/"],
     "404": ["/fr/terms/nulle-part/"],
+    "embed": ["/fr/embed/", "/en/embed/"],
+    "card": ["/fr/terms/chargee-de-compte/card/"],
 }
 WIDTHS = (360, 1280)
 
