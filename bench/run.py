@@ -37,6 +37,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import embed_page
 import synthetic
 
 BENCH = Path(__file__).resolve().parent
@@ -977,12 +978,19 @@ def run(args, workdir):
     busy = cpu_busy()
     say(f"  CPU busy before the load (other processes): {busy:.0f} %")
 
+    # The intranet page the embedding script is measured on is served from this port: its
+    # origin must be listed before gunicorn starts.
+    intranet_port = free_port()
+    env["GLOSSARY_EMBED_ORIGINS"] = f"http://{HOST}:{intranet_port}"
     server = Server(env, workdir)
     try:
         server.start()
         workers = len(server.worker_pids())
         say(f"gunicorn: {workers} workers on {server.base} (log: {server.log})")
         results, after, watch = load_all(args, server, workdir, imported.served)
+        say("  the embedding script in Chromium ...")
+        embedded = embed_page.measure(server.base, imported.served, intranet_port)
+        say(f"    {embed_page.lines(embedded)[0][2:]}")
         under_load = None
         if not args.no_import_under_load:
             say("  load while an import rewrites every definition ...")
@@ -1016,6 +1024,7 @@ def run(args, workdir):
         timing_lines(imported, exports),
         [""],
         memory_lines(after, watch),
+        embed_page.lines(embedded),
         under_load_lines(under_load),
         [f"- gunicorn log: {problems}"],
     ]
