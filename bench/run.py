@@ -38,6 +38,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import embed_page
 import synthetic
 
 BENCH = Path(__file__).resolve().parent
@@ -1228,6 +1229,10 @@ def run(args, workdir, database_url=None):
     busy = cpu_busy()
     say(f"  CPU busy before the load (other processes): {busy:.0f} %")
 
+    # The intranet page the embedding script is measured on is served from this port: its
+    # origin must be listed before gunicorn starts.
+    intranet_port = free_port()
+    env["GLOSSARY_EMBED_ORIGINS"] = f"http://{HOST}:{intranet_port}"
     servers = [Server(env, workdir, number) for number in range(args.servers)]
     propagation = None
     try:
@@ -1242,6 +1247,9 @@ def run(args, workdir, database_url=None):
             say("  an edit through one server, read on every other ...")
             propagation = check_propagation(env, workdir, servers, results)
             say(f"    {propagation_lines(propagation)[0]}")
+        say("  the embedding script in Chromium ...")
+        embedded = embed_page.measure(servers[0].base, imported.served, intranet_port)
+        say(f"    {embed_page.lines(embedded)[0][2:]}")
         under_load = None
         if not args.no_import_under_load:
             say("  load while an import rewrites every definition ...")
@@ -1277,6 +1285,7 @@ def run(args, workdir, database_url=None):
         timing_lines(imported, exports),
         [""],
         memory_lines(after, watch),
+        embed_page.lines(embedded),
         under_load_lines(under_load),
         propagation_lines(propagation),
         [f"- gunicorn log: {problems}"],

@@ -8,6 +8,7 @@ import hashlib
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +57,22 @@ def envnetworks(name):
     return networks
 
 
+def envorigins(name):
+    origins = envlist(name, [])
+    for origin in origins:
+        parts = urlsplit(origin)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or origin != (f"{parts.scheme}://{parts.netloc}")
+        ):
+            raise ImproperlyConfigured(
+                f"{name} must list origins such as https://intranet.example.com "
+                f"(scheme, host and port, no path), not {origin!r}"
+            )
+    return origins
+
+
 DEBUG = envbool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -85,6 +102,10 @@ GLOSSARY_TITLES = {
 # description (downloads, admin, command line, term pages), never taken from a request.
 # `check --deploy` warns while it is this local default (terms/checks.py).
 GLOSSARY_BASE_URL = os.environ.get("GLOSSARY_BASE_URL", "http://127.0.0.1:8000")
+# The intranet origins whose pages may use the glossary (terms/embed.py): they alone get
+# CORS headers on /embed/ and may frame a term's card. None by default: no page elsewhere
+# may read or frame the glossary until an administrator lists it.
+GLOSSARY_EMBED_ORIGINS = envorigins("GLOSSARY_EMBED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,7 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from terms import accounts, api, views
+from terms import accounts, api, views, views_embed
 
 urlpatterns = [
     path("", views.root_redirect, name="root"),
@@ -17,6 +17,18 @@ urlpatterns = [
     path("api/openapi.json", api.openapi_description, name="api-openapi"),
     path("exports/glossary.<str:extension>", views.download, name="download"),
     path("language/<str:language>/", views.switch_language, name="switch-language"),
+    # The glossary on other intranet pages (terms/embed.py).
+    path("embed/glossary.js", views_embed.script, name="embed-script"),
+    path(
+        "embed/<str:language>/<int:generation>/terms.json",
+        views_embed.description,
+        name="embed-description",
+    ),
+    path(
+        "embed/<str:language>/<int:generation>/details.json",
+        views_embed.details,
+        name="embed-details",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

@@ -5,20 +5,22 @@ from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from terms import api, throttle
+from terms import api, embed, throttle
 from terms.accounts import is_sign_in
 
 # Reachable without signing in even in intranet mode (besides the readers' sign-in): the
 # admin, which has its own, the load balancer's health probe, the static files, and the
 # language switch (it only remembers a choice and leads to a page, itself guarded), so
-# the sign-in page can be read in English.
-OPEN_PREFIXES = ("/admin/", "/healthz", "/static/", "/language/")
+# the sign-in page can be read in English. The embedding script is code like the static
+# files: it reads nothing of the glossary without the reader's session (terms/embed.py).
+OPEN_PREFIXES = ("/admin/", "/healthz", "/static/", "/language/", embed.SCRIPT_PATH)
 
 
 class RequireLoginMiddleware:
     """With GLOSSARY_REQUIRE_LOGIN on, readers must be signed in: the others are sent to
     the readers' sign-in in their language, with the page they asked for as `next`.
-    API clients are scripts, which cannot fill in a sign-in form: they get a JSON 403."""
+    API clients are scripts, which cannot fill in a sign-in form: they get a JSON 403, and
+    so does the embedding script, with CORS headers for a listed origin so it can tell."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,6 +34,8 @@ class RequireLoginMiddleware:
         ):
             if api.is_api_request(request):
                 return api.sign_in_required(request)
+            if embed.is_embed_data(request):
+                return embed.share_with_origin(request, api.sign_in_required(request))
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

@@ -27,6 +27,8 @@ READER_PAGES = {
     "feed": None,
     "print-edition": None,
     "404": ["/fr/terms/nulle-part/"],
+    "embed": ["/fr/embed/", "/en/embed/"],
+    "card": ["/fr/terms/chargee-de-compte/card/"],
 }
 WIDTHS = (360, 1280)
 

@@ -25,6 +25,9 @@ PAGES = [
     "/en/search/?q=term+comte",
     "/fr/search/?q=zzzzzz",  # nothing: "did you mean"
     "/api/search/?q=ter&lang=fr",
+    "/fr/embed/",
+    "/fr/terms/c1/card/",
+    "/embed/glossary.js",
 ]
 
 
