@@ -15,6 +15,7 @@ from tests.embed_pages import (
     paragraphs_html,
     synthetic_rows,
 )
+from tests.test_browser_reader_edges import every_reader_page
 
 pytestmark = pytest.mark.browser
 
@@ -198,21 +199,11 @@ def test_axe_finds_no_violation_in_the_marks_and_the_open_popover(
     assert opened.violations_count == 0, opened.generate_report()
 
 
-READER_PAGES = [
-    "/fr/",
-    "/en/letters/O/",
-    "/fr/terms/responsable-de-la-reussite-client/",
-    "/fr/search/?q=vente",
-    "/fr/embed/",
-    "/en/embed/",
-    "/fr/terms/valeur-annuelle-du-contrat/card/",
-]
-
-
 def test_axe_finds_no_violation_on_the_reader_pages(live_seed, page):
     axe = Axe()
     problems = {}
-    for path in READER_PAGES:
+    # Every page of the site map (tests/test_browser_reader_edges.py keeps the list whole).
+    for path in every_reader_page():
         page.goto(live_seed.url + path)
         page.wait_for_load_state("networkidle")
         result = axe.run(page)
