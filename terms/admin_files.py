@@ -811,14 +811,14 @@ def progress_of(job):
 
 def stage_sentence(job):
     """Where a background import is, in a sentence for the editor."""
-    if job.state == ImportJob.State.QUEUED:
-        return _("Waiting for the process that runs imports in the background.")
     if job.stage == "writing":
         return _("Writing the changes in one transaction: all of them are written, or none.")
     if job.stage == "written":
         return _("Written. Preparing the report…")
-    if job.stage == "validated":
+    if job.stage in ("read", "validated"):
         return _("Comparing the rows with the glossary and checking them…")
+    if job.state == ImportJob.State.QUEUED:
+        return _("Waiting for the process that runs imports in the background.")
     return _("Reading the file…")
 
 
