@@ -38,7 +38,8 @@ run: setup
 	@echo "To create an editor account, in another terminal:"
 	@echo "    make editor"
 	@echo ""
-	PORT=$(PORT) $(BIN)/python scripts/dev_env.py $(BIN)/gunicorn --config gunicorn.conf.py glossary_site.wsgi
+	# The web server and the worker of background imports, stopped together by Ctrl+C.
+	PORT=$(PORT) $(BIN)/python scripts/dev_env.py $(BIN)/python scripts/run_all.py
 
 # Create a superuser, then put them in the "Glossary editors" group.
 editor: install

@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "terms",
 ]
 
@@ -297,6 +299,32 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = GLOSSARY_MAX_UPLOAD_BYTES
 # removed once confirmed or refused, swept away after an hour when nobody confirms.
 GLOSSARY_UPLOAD_DIR = os.environ.get("GLOSSARY_UPLOAD_DIR", str(BASE_DIR / "data" / "uploads"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = GLOSSARY_MAX_UPLOAD_BYTES
+
+# Background imports (terms/background.py): an admin import of a file larger than this
+# (bytes, uncompressed for XLSX; about 2,000 rows of a CSV with definitions) runs as a
+# task, with a progress page, instead of inside the request. The tasks go through the
+# django-tasks backport: the database queue by default, Redis (RQ) with REDIS_URL, so
+# every app server and worker sees the same queue. `make run` starts a worker
+# (`manage.py run_worker`); GLOSSARY_TASKS_BACKEND=immediate runs tasks in the request.
+GLOSSARY_BACKGROUND_IMPORT_BYTES = envint("GLOSSARY_BACKGROUND_IMPORT_BYTES", 1024 * 1024)
+TASKS_BACKEND = os.environ.get("GLOSSARY_TASKS_BACKEND") or (
+    "redis" if os.environ.get("REDIS_URL") else "database"
+)
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"GLOSSARY_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "redis":
+    if not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured("GLOSSARY_TASKS_BACKEND=redis needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": 3600}}
 
 
 # Production hardening, all configurable for a TLS-terminating proxy.

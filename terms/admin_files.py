@@ -19,10 +19,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
@@ -34,16 +35,16 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
-from terms import writer
+from terms import background, writer
 from terms.admin_forms import field_label
 from terms.interchange import layouts
 from terms.interchange.formats import CONTENT_TYPES, EXTENSIONS
 from terms.interchange.service import export_file, read_layout
 from terms.interchange.spreadsheet import export_columns
-from terms.models import ColumnMapping
+from terms.models import ColumnMapping, ImportJob
 from terms.records import field_names
 
-PREVIEW_ROWS = 200
+PREVIEW_ROWS = background.PREVIEW_ROWS
 
 
 class ConceptResource(resources.Resource):
@@ -364,10 +365,10 @@ class Uploads:
         if not self.folder.is_dir():
             return
         expired = time.time() - self.LIFETIME
-        for path in self.folder.iterdir():
+        for upload in self.folder.iterdir():
             try:
-                if path.is_file() and path.stat().st_mtime < expired:
-                    path.unlink()
+                if upload.is_file() and upload.stat().st_mtime < expired:
+                    upload.unlink()
             except OSError:
                 pass  # another worker swept it first
 
@@ -397,6 +398,11 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             upload = form.cleaned_data["import_file"]
             file_format = self._chosen_format(form.cleaned_data.get("format"))
             data = upload.read()
+            if background.runs_in_background(data):
+                job = background.start_preview(
+                    data, user=request.user, file_name=upload.name, file_format=file_format
+                )
+                return redirect("admin:terms_concept_import_job", job.pk)
             report = writer.import_file(
                 data, file_name=upload.name, file_format=file_format, dry_run=True
             )
@@ -450,10 +456,13 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
             request, self._blank_import_form(request), self._preview_context(report, kept)
         )
 
-    def _preview_context(self, report, kept):
+    def _preview_context(self, report, kept, *, total=None, job=None):
         """The preview of a dry run, with the confirm form when there is something to import
-        and the columns' menus when the file is another tool's."""
-        context = {"report": report, "preview": _preview(report)}
+        and the columns' menus when the file is another tool's. A background `job`'s
+        preview keeps `total` of its rows, and its forms post to the job's pages."""
+        context = {"report": report, "preview": _preview(report, total)}
+        if job is not None:
+            context.update(_job_urls(job))
         if report.new_domains:
             context["new_domains"] = new_domains_sentence(report.new_domains)
         layout = report.layout
@@ -468,17 +477,17 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                     "columns": json.dumps(layout.mapping) if mapped else "",
                 }
             ).offer(report)
-        elif not mapped:
+        elif not mapped and job is None:
             uploads.remove(kept["upload"])
         if mapped:
             context["columns_form"] = ColumnsForm(layout, initial=kept)
         return context
 
-    def _columns_page(self, request, columns_form, report):
+    def _columns_page(self, request, columns_form, report, extra=None):
         return self._import_page(
             request,
             self._blank_import_form(request),
-            {"columns_form": columns_form, "columns_report": report},
+            {"columns_form": columns_form, "columns_report": report, **(extra or {})},
         )
 
     def _chosen_format(self, index):
@@ -546,22 +555,164 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                 self._blank_import_form(request),
                 {"report": report, "preview": _preview(report)},
             )
-        messages.success(
-            request,
-            gettext("Import done: {new} new, {changed} changed, {unchanged} unchanged.").format(
-                new=report.new, changed=report.updated, unchanged=report.unchanged
-            ),
-        )
+        messages.success(request, done_sentence(report))
         if report.new_domains:
             messages.info(request, new_domains_sentence(report.new_domains))
         return redirect("admin:terms_concept_changelist")
+
+    # -- imports in the background (terms/background.py) -----------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        pages = [
+            ("import/jobs/", self.import_jobs_view, "import_jobs"),
+            ("import/jobs/<int:job_id>/", self.import_job_view, "import_job"),
+            ("import/jobs/<int:job_id>/progress/", self.import_job_progress, "import_job_progress"),
+            (
+                "import/jobs/<int:job_id>/columns/",
+                require_POST(self.import_job_columns),
+                "import_job_columns",
+            ),
+            (
+                "import/jobs/<int:job_id>/confirm/",
+                require_POST(self.import_job_confirm),
+                "import_job_confirm",
+            ),
+            (
+                "import/jobs/<int:job_id>/retry/",
+                require_POST(self.import_job_retry),
+                "import_job_retry",
+            ),
+        ]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            *(path(route, view(page), name=f"{prefix}_{name}") for route, page, name in pages),
+            *super().get_urls(),
+        ]
+
+    def _job(self, request, job_id):
+        """The editor's own job (another's is a 404), checked for a worker that died."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return background.check_alive(
+            get_object_or_404(ImportJob.objects.of(request.user), pk=job_id)
+        )
+
+    def import_jobs_view(self, request):
+        """The editor's imports in the background, to come back to any of them."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        jobs = [background.check_alive(job) for job in ImportJob.objects.of(request.user)[:30]]
+        return self._import_page(
+            request,
+            self._blank_import_form(request),
+            {"jobs": jobs, "title": gettext("Your imports in the background")},
+            template="admin/terms/concept/import_jobs.html",
+        )
+
+    def import_job_view(self, request, job_id):
+        """Where a background import is: its progress, its preview, or its report."""
+        job = self._job(request, job_id)
+        if not job.finished:
+            return self._job_page(request, job, {"progress": progress_of(job)})
+        if job.state == ImportJob.State.FAILED:
+            return self._job_page(request, job, {})
+        if job.step == ImportJob.Step.PREVIEW:
+            return self._job_preview(request, job)
+        report, total = background.restored(job.report)
+        if not report.ok and report.stale:
+            # Changed since the preview and the box not ticked: the preview again.
+            return self._job_preview(request, job, confirm_problems=report.problems)
+        if not report.ok:
+            return self._job_page(request, job, {"report": report})
+        context = {
+            "report": report,
+            "preview": _preview(report, total),
+            "imported": True,
+            "done_sentence": done_sentence(report),
+        }
+        if report.new_domains:
+            context["new_domains"] = new_domains_sentence(report.new_domains)
+        return self._job_page(request, job, context)
+
+    def _job_preview(self, request, job, confirm_problems=None):
+        report, total = background.restored(job.preview)
+        kept = {"upload": str(job.pk), "original_file_name": job.file_name, "format": ""}
+        if report.layout is not None and report.layout.undecided:
+            form = ColumnsForm(remembered(report.layout), initial=kept)
+            return self._columns_page(request, form, report, {"job": job, **_job_urls(job)})
+        context = self._preview_context(report, kept, total=total, job=job)
+        context["job"] = job
+        if confirm_problems and "confirm_form" in context:
+            context["confirm_problems"] = confirm_problems
+        return self._import_page(request, self._blank_import_form(request), context)
+
+    def import_job_progress(self, request, job_id):
+        """The job's progress as JSON, for the progress page's script."""
+        return JsonResponse(progress_of(self._job(request, job_id)))
+
+    def import_job_columns(self, request, job_id):
+        """The columns an editor assigned to a background job's file: previewed again."""
+        job = self._job(request, job_id)
+        if not job.finished or not background.has_file(job) or job.preview is None:
+            return self._job_expired(request, job)
+        report, _total = background.restored(job.preview)
+        if report.layout is None:
+            return redirect("admin:terms_concept_import_job", job.pk)
+        form = ColumnsForm(report.layout, request.POST)
+        if not form.is_valid():
+            return self._columns_page(request, form, report, {"job": job, **_job_urls(job)})
+        mapping = form.mapping()
+        remember(report.layout, mapping)
+        background.preview_with(job, mapping)
+        return redirect("admin:terms_concept_import_job", job.pk)
+
+    def import_job_confirm(self, request, job_id):
+        """The confirmed import of a previewed job, queued."""
+        job = self._job(request, job_id)
+        confirm = GlossaryConfirmImportForm(request.POST)
+        if job.step != ImportJob.Step.PREVIEW and not (
+            job.state == ImportJob.State.DONE and job.report and job.report.get("stale")
+        ):
+            return redirect("admin:terms_concept_import_job", job.pk)
+        if not background.has_file(job) or not confirm.is_valid():
+            return self._job_expired(request, job)
+        background.start_import(
+            job,
+            overwrite_newer=confirm.cleaned_data.get("overwrite_newer", False),
+            merge=set(confirm.cleaned_data.get("merge") or ()),
+        )
+        return redirect("admin:terms_concept_import_job", job.pk)
+
+    def import_job_retry(self, request, job_id):
+        """A failed job, run again with the same file and choices."""
+        job = self._job(request, job_id)
+        if job.state == ImportJob.State.FAILED:
+            if not background.has_file(job):
+                return self._job_expired(request, job)
+            background.retry(job)
+        return redirect("admin:terms_concept_import_job", job.pk)
+
+    def _job_expired(self, request, job):
+        messages.error(
+            request, gettext("This preview has expired: upload the file again to import it.")
+        )
+        return redirect("admin:terms_concept_import")
+
+    def _job_page(self, request, job, context):
+        return self._import_page(
+            request,
+            self._blank_import_form(request),
+            {"job": job, **_job_urls(job), **context},
+            template="admin/terms/concept/import_job.html",
+        )
 
     def _blank_import_form(self, request):
         return self.get_import_form_class(request)(
             self.get_import_formats(), self.get_import_resource_classes(request)
         )
 
-    def _import_page(self, request, form, context):
+    def _import_page(self, request, form, context, template=None):
         resource = ConceptResource()
         context.update(self.admin_site.each_context(request))
         context.update(
@@ -578,8 +729,9 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
                 ],
             }
         )
+        context.setdefault("has_import_jobs", ImportJob.objects.of(request.user).exists())
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
+        return TemplateResponse(request, [template or self.import_template_name], context)
 
     # -- export ------------------------------------------------------------------------
 
@@ -616,6 +768,12 @@ class GlossaryImportExportAdmin(ImportExportModelAdmin):
         )
 
 
+def done_sentence(report):
+    return gettext("Import done: {new} new, {changed} changed, {unchanged} unchanged.").format(
+        new=report.new, changed=report.updated, unchanged=report.unchanged
+    )
+
+
 def new_domains_sentence(slugs):
     """The domains an import creates, and what the editor does next: name them."""
     return format_html(
@@ -628,9 +786,46 @@ def new_domains_sentence(slugs):
     )
 
 
-def _preview(report):
+def _job_urls(job):
+    return {
+        name: reverse(f"admin:terms_concept_import_job_{name.removesuffix('_url')}", args=[job.pk])
+        for name in ("progress_url", "columns_url", "confirm_url", "retry_url")
+    }
+
+
+def progress_of(job):
+    """How far a background import got, for its page and its script."""
+    return {
+        "state": job.state,
+        "finished": job.finished,
+        "step": job.step,
+        "stage": job.stage,
+        "rows": job.rows,
+        "read": job.rows_read,
+        "validated": job.rows_validated,
+        "written": job.rows_written,
+        "to_write": job.to_write,
+        "sentence": str(stage_sentence(job)),
+    }
+
+
+def stage_sentence(job):
+    """Where a background import is, in a sentence for the editor."""
+    if job.stage == "writing":
+        return _("Writing the changes in one transaction: all of them are written, or none.")
+    if job.stage == "written":
+        return _("Written. Preparing the report…")
+    if job.stage in ("read", "validated"):
+        return _("Comparing the rows with the glossary and checking them…")
+    if job.state == ImportJob.State.QUEUED:
+        return _("Waiting for the process that runs imports in the background.")
+    return _("Reading the file…")
+
+
+def _preview(report, total=None):
     """What the preview table shows: the first PREVIEW_ROWS new or changed concepts, and the
-    columns any of them changes."""
+    columns any of them changes; `total` is the number of rows when `report` keeps only
+    those first ones (a background import's)."""
     rows = report.rows[:PREVIEW_ROWS]
     changed = {name for row in rows for name, _old, _new in row.changes}
     columns = [name for name in field_names() if name in changed and name != "slug"]
@@ -647,6 +842,6 @@ def _preview(report):
             }
             for row in rows
         ],
-        "total": len(report.rows),
-        "truncated": len(report.rows) > PREVIEW_ROWS,
+        "total": len(report.rows) if total is None else total,
+        "truncated": (len(report.rows) if total is None else total) > PREVIEW_ROWS,
     }

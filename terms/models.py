@@ -382,6 +382,72 @@ class ColumnMapping(models.Model):
         return ", ".join(f"{column} → {target or '-'}" for column, target in self.mapping.items())
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def of(self, user):
+        """The imports an editor started, newest first: the ones their pages may show."""
+        return self.filter(user=user).order_by("-created_at")
+
+
+class ImportJob(models.Model):
+    """An admin import too large for a request, run by a task worker (terms/background.py):
+    its file (kept here, so a worker on another server reads it too), how far it got, and
+    its preview and report, to show the editor whenever they come back.
+
+    Progress is written in autocommit, outside the import's one transaction, so the
+    progress page sees it move while the import runs; the glossary itself changes only
+    when that transaction commits."""
+
+    class Step(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        IMPORT = "import", _("Import")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    language = models.CharField(max_length=10)  # the editor's: the report speaks it
+    file_name = models.CharField(max_length=255, blank=True)
+    file_format = models.CharField(max_length=10, blank=True)  # chosen by the editor, or ""
+    data = models.BinaryField(blank=True)  # emptied once imported, or after a day
+    mapping = models.JSONField(null=True, blank=True)  # another tool's columns
+    overwrite_newer = models.BooleanField(default=False)
+    merge = models.JSONField(default=list, blank=True)
+    step = models.CharField(max_length=10, choices=Step.choices, default=Step.PREVIEW)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    stage = models.CharField(max_length=20, blank=True)  # reading, validating, writing
+    rows = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    to_write = models.PositiveIntegerField(default=0)  # new and changed concepts
+    preview = models.JSONField(null=True, blank=True)  # the dry run's report
+    report = models.JSONField(null=True, blank=True)  # the import's report
+    error = models.TextField(blank=True)  # why it failed, in the editor's language
+    worker = models.CharField(max_length=200, blank=True)  # host:pid of the worker running it
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)  # its last sign of life
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]),
+                name="import_job_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.step} of {self.file_name} ({self.state})"
+
+    @property
+    def finished(self):
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
 @receiver(post_delete, sender=Concept)
 def make_cached_pages_stale(sender, instance, **kwargs):
     # However a concept goes (the admin, a shell, a script), no cached page may show it

@@ -47,6 +47,8 @@ TERM_LENGTH = 255
 # An import killed by the system (kill -9, a restarted server) never releases its lock;
 # past this, the next import takes it over.
 IMPORT_LOCK_LIFETIME = timedelta(minutes=15)
+# How often (in rows) an import tells its `progress` how far it got comparing.
+PROGRESS_EVERY = 100
 # On PostgreSQL a writer waits this long for rows another transaction holds, then says
 # so, well before gunicorn's 60 s timeout.
 LOCK_TIMEOUT = "15s"
@@ -177,15 +179,20 @@ def import_file(
     overwrite_newer=False,
     merge=(),
     mapping=None,
+    progress=None,
 ):
     """Import the bytes of a CSV, XLSX, JSON or TBX file, all or nothing. `mapping` says
-    where another tool's spreadsheet columns go ({file column: field})."""
+    where another tool's spreadsheet columns go ({file column: field}). `progress`, if
+    given, is called as progress(stage, done, total) as the import reads ("read"),
+    compares ("validated") and writes ("writing", then "written" once committed)."""
     try:
         records = read_records(data, file_name=file_name, file_format=file_format, mapping=mapping)
     except UnreadableFile as error:
         return ImportReport(
             dry_run=dry_run, problems=[str(error)], layout=getattr(error, "layout", None)
         )
+    if progress:
+        progress("read", len(records), len(records))
     reason = f"import of {file_name or 'a file'}"
     return import_records(
         records,
@@ -194,11 +201,19 @@ def import_file(
         reason=reason,
         overwrite_newer=overwrite_newer,
         merge=merge,
+        progress=progress,
     )
 
 
 def import_records(
-    records, *, dry_run=False, user=None, reason="import", overwrite_newer=False, merge=()
+    records,
+    *,
+    dry_run=False,
+    user=None,
+    reason="import",
+    overwrite_newer=False,
+    merge=(),
+    progress=None,
 ):
     """Apply records read from a file: new slugs create concepts, known ones are updated
     with what the records say. Nothing is written unless every record is valid; a dry run
@@ -206,10 +221,10 @@ def import_records(
     stored (`ImportReport.stale`) are written only with `overwrite_newer`; entries of
     another tool's file that match a concept, only where `merge` says (see plan_import)."""
     if dry_run:
-        return plan_import(records, merge=merge).report
+        return plan_import(records, merge=merge, progress=progress).report
     try:
         with import_lock(user):
-            plan = plan_import(records, merge=merge)
+            plan = plan_import(records, merge=merge, progress=progress)
             if plan.report.stale and not overwrite_newer:
                 problems = [row.sentence() for row in plan.report.stale]
                 problems.append(
@@ -220,6 +235,8 @@ def import_records(
                 # What the import derives is computed before it takes the database: other
                 # writers wait only for the writes.
                 prepared = _prepare(plan.changes)
+                if progress:
+                    progress("writing", 0, len(plan.changes))
                 with write_transaction():
                     if GlossaryState.current() != plan.generation:
                         # Someone changed the glossary while the file was compared with it:
@@ -237,6 +254,8 @@ def import_records(
                         when=timezone.now(),
                         prepared=prepared,
                     )
+                if progress:
+                    progress("written", len(plan.changes), len(plan.changes))
     except WriteRefused as refusal:
         return ImportReport(dry_run=False, problems=refusal.problems)
     plan.report.dry_run = False
@@ -334,7 +353,7 @@ class ImportPlan:
     generation: int
 
 
-def plan_import(records, *, merge=()):
+def plan_import(records, *, merge=(), progress=None):
     """Read the glossary once, and tell what `records` would change and what is wrong with
     them: slugs derived, duplicates found, records completed and checked, compared.
 
@@ -360,7 +379,9 @@ def plan_import(records, *, merge=()):
     slugs = set(known) | {record.slug for record in records if record.slug}
     current = load_records([known[r.slug] for r in records if r.slug in known])
     changes, stale = [], []
-    for record in records:
+    for position, record in enumerate(records):
+        if progress and position % PROGRESS_EVERY == 0:
+            progress("validated", position, len(records))
         concept_id = known.get(record.slug)
         before = current.get(concept_id)
         after = record.over(before).cleaned()
@@ -387,6 +408,8 @@ def plan_import(records, *, merge=()):
             report.new += 1
         report.rows.append(RowPreview(kind, after.slug, record.where, differences))
         changes.append(Change(concept_id, before, after))
+    if progress:
+        progress("validated", len(records), len(records))
     wanted = {slug for change in changes for slug in change.after.domains}
     if wanted:
         known_domains = set(Domain.objects.filter(slug__in=wanted).values_list("slug", flat=True))
@@ -599,11 +622,16 @@ def _problems_of(record, slugs):
     return problems
 
 
+def lock_holder(user):
+    """Who the import lock names: the editor, or a script for the command line."""
+    return getattr(user, "get_username", lambda: "")() or "a script"
+
+
 @contextmanager
 def import_lock(user):
     """Hold the one import lock for the duration of the block, or refuse with a sentence:
     two imports at once would each compare the file with a glossary the other changes."""
-    holder = getattr(user, "get_username", lambda: "")() or "a script"
+    holder = lock_holder(user)
     now = timezone.now()
     try:
         with transaction.atomic():

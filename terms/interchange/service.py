@@ -51,9 +51,10 @@ def read_layout(data, *, file_name="", file_format=None):
     return records.layout
 
 
-def export_records(queryset=None, *, include_drafts=True):
+def export_records(queryset=None, *, include_drafts=True, progress=None):
     """Complete records of the glossary (or `queryset`), ordered by slug, read a slice of
-    EXPORT_CHUNK concepts at a time: flat memory, three queries per slice."""
+    EXPORT_CHUNK concepts at a time: flat memory, three queries per slice. `progress`, if
+    given, is called as progress("exported", done, total) after each slice."""
     queryset = Concept.objects.all() if queryset is None else queryset
     if not include_drafts:
         queryset = queryset.published()
@@ -62,6 +63,8 @@ def export_records(queryset=None, *, include_drafts=True):
         chunk = ids[start : start + EXPORT_CHUNK]
         records = load_records(chunk)
         yield from (records[concept_id] for concept_id in chunk if concept_id in records)
+        if progress:
+            progress("exported", start + len(chunk), len(ids))
 
 
 def domain_names():
@@ -70,7 +73,9 @@ def domain_names():
     return dict(Domain.objects.values_list("slug", "names"))
 
 
-def export_file(file_format, queryset=None, *, include_drafts=None, columns=None, base_url=None):
+def export_file(
+    file_format, queryset=None, *, include_drafts=None, columns=None, base_url=None, progress=None
+):
     """The glossary (or `queryset`) as bytes in `file_format`.
 
     Spreadsheets carry drafts with their status; TBX and SKOS go to outside tools
@@ -79,7 +84,7 @@ def export_file(file_format, queryset=None, *, include_drafts=None, columns=None
     """
     if include_drafts is None:
         include_drafts = file_format in WITH_STATUS
-    records = export_records(queryset, include_drafts=include_drafts)
+    records = export_records(queryset, include_drafts=include_drafts, progress=progress)
     if file_format == "tbx":
         return tbx.write_tbx(records, title=settings.GLOSSARY_TITLE)
     if file_format == "skos":

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from terms.interchange.formats import EXPORT_FORMATS
 from terms.interchange.service import export_file
+from terms.management.progress import TerminalProgress
 
 
 class Command(BaseCommand):
@@ -27,9 +28,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError("XLSX is a binary format: give --output FILE.")
-        data = export_file(
-            options["format"], include_drafts=True if options["include_drafts"] else None
-        )
+        # On a terminal, a bar shows the concepts exported (on stderr, never in the file).
+        progress = TerminalProgress(self.stderr)
+        try:
+            data = export_file(
+                options["format"],
+                include_drafts=True if options["include_drafts"] else None,
+                progress=progress,
+            )
+        finally:
+            progress.close()
         if options["output"]:
             with open(options["output"], "wb") as out:
                 out.write(data)

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 
 from terms.interchange.formats import IMPORT_FORMATS
 from terms.interchange.layouts import parse_map_options
+from terms.management.progress import TerminalProgress
 from terms.writer import import_file
 
 
@@ -76,6 +77,9 @@ class Command(BaseCommand):
         # The readers turn every file they cannot read into a sentence in the report; a
         # value the database alone refuses is a sentence too, not a traceback (the
         # import is one transaction: nothing was written).
+        # On a terminal, a bar shows the rows read, checked and written (on stderr: the
+        # report on stdout stays what scripts read).
+        progress = TerminalProgress(self.stderr)
         try:
             report = import_file(
                 data,
@@ -85,11 +89,14 @@ class Command(BaseCommand):
                 overwrite_newer=options["overwrite_newer"],
                 merge=True if options["merge_matches"] else (),
                 mapping=mapping or None,
+                progress=progress,
             )
         except DatabaseError as error:
             raise CommandError(
                 f"Nothing was imported: the database refused a value of this file ({error})."
             ) from error
+        finally:
+            progress.close()
         layout = report.layout
         if layout is not None and layout.undecided:
             self.stderr.write("  The file's columns, and where they might go:")
