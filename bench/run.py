@@ -132,6 +132,14 @@ def parse_args(argv=None):
         help="measure this commit (a snapshot made with git archive, served with the project's "
         "virtualenv) instead of the working tree: stable figures while someone edits the app",
     )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="leave out the load rows whose name starts with URL (repeatable), e.g. "
+        "--skip /fr/print/ at 100,000 concepts, where the printable glossary is thousands of pages",
+    )
     parser.add_argument("--no-log", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return parser.parse_args(argv)
@@ -1071,7 +1079,8 @@ def setup_line(args):
     database = "PostgreSQL (throwaway database)" if args.database_url else "SQLite (WAL)"
     cache = "Redis" if args.redis_url else "the folder cache"
     servers = f"{args.servers} gunicorn servers" if args.servers > 1 else "one gunicorn server"
-    return f"{database}, {cache}, {servers}; synthetic data shape `{args.shape}`"
+    skipped = f"; rows left out (--skip): {', '.join(args.skip)}" if args.skip else ""
+    return f"{database}, {cache}, {servers}; synthetic data shape `{args.shape}`{skipped}"
 
 
 EDITOR = "bench-editor"
@@ -1198,6 +1207,9 @@ def load_all(args, servers, workdir, rows):
     with MemoryWatch(servers) as watch:
         latency_connections = args.latency_connections or workers
         for target in targets(rows, args.seed, latency_connections, args.duration):
+            if target.name.startswith(tuple(args.skip)):
+                say(f"  skip {target.name} (--skip)")
+                continue
             say(f"  load {target.name} ...")
             load = measure(args, servers, workdir, target)
             say(
