@@ -87,16 +87,19 @@ class PostgresEngine(Engine):
     # migration 0008 as a generated column with a GIN index.
     DOCUMENT = "search_vector"
 
+    # The names (A) and their stems (B) alone, with an index of their own (migration 0017):
+    # a search among names never reads a definition.
+    NAMES = "name_vector"
+
     def match(self, clauses, limit, *, names_only=False):
-        # Weights A and B are the names and their stems.
-        weights = ":AB" if names_only else ""
-        query = " & ".join(self._clause(alternatives, weights) for alternatives in clauses)
+        query = " & ".join(self._clause(alternatives) for alternatives in clauses)
         in_domain, domain_parameters = self._in_domain("concept_id")
+        document = self.NAMES if names_only else self.DOCUMENT
         sql = (
             f"SELECT concept_id, labels FROM terms_searchdocument "
-            f"WHERE is_published AND ({self.DOCUMENT}) @@ to_tsquery('simple', unaccent(%s))"
+            f"WHERE is_published AND ({document}) @@ to_tsquery('simple', unaccent(%s))"
             f"{in_domain} "
-            f"ORDER BY ts_rank('{{0.1, 0.2, 0.6, 1.0}}', {self.DOCUMENT}, "
+            f"ORDER BY ts_rank('{{0.1, 0.2, 0.6, 1.0}}', {document}, "
             f"to_tsquery('simple', unaccent(%s))) DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
@@ -104,11 +107,11 @@ class PostgresEngine(Engine):
             return _with_labels(cursor.fetchall())
 
     @staticmethod
-    def _clause(alternatives, weights=""):
+    def _clause(alternatives):
         options = []
         for word, stems in alternatives:
-            options.append(f"{word}:*{weights.lstrip(':')}")
-            options.extend(f"{stem}{weights}" for stem in sorted(stems))
+            options.append(f"{word}:*")
+            options.extend(sorted(stems))
         return "(" + " | ".join(options) + ")"
 
     def corrections(self, word):
