@@ -6,8 +6,8 @@ value through its field: for the ~200,000 index, mention and search rows of a
 its batches (999 parameters on SQLite) make the number of queries grow with the
 rows. The writer (terms/writer.py) records history and derived rows itself, with
 no signals and no primary keys needed back, so one `executemany` of a prepared
-statement is enough: several times faster on SQLite and PostgreSQL alike, and
-one query whatever the number of rows.
+statement is enough: several times faster on SQLite, and one query whatever the number
+of rows. PostgreSQL takes new rows through COPY, faster still.
 """
 
 from django.db import connection
@@ -63,6 +63,15 @@ def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
     rows = _prepared(fields, rows)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
+    if connection.vendor == "postgresql" and not ignore_conflicts:
+        # COPY streams the rows in one go: executemany sends them one statement at a
+        # time, even pipelined, and took 40 % of a 10,000-concept import.
+        with connection.cursor() as cursor:
+            statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
     placeholders = ", ".join(["%s"] * len(fields))
     verb = "INSERT"
     suffix = ""
