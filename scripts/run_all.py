@@ -6,6 +6,7 @@ when either ends or on Ctrl+C / SIGTERM, so one command starts and stops everyth
 Usage: python scripts/run_all.py
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -34,10 +35,10 @@ def main():
     while not stopping and all(child.poll() is None for child in children):
         time.sleep(0.2)
     for child in children:
-        if child.poll() is None and stopping != [signal.SIGINT]:
-            # Ctrl+C in a terminal reaches every child itself (a second one would make the
-            # worker drop its import); a service manager's SIGTERM, or one child ending,
-            # is passed on.
+        if child.poll() is None and not reached_every_child(stopping):
+            # Ctrl+C in a terminal reaches every child itself (a second signal would make
+            # the worker drop its import); a service manager's SIGTERM, a SIGINT sent to
+            # this process alone, or one child ending, is passed on.
             child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + GRACE
     for child in children:
@@ -48,6 +49,17 @@ def main():
             child.wait()
     # Stopped on request: a clean exit; a child that ended by itself: a failure.
     sys.exit(0 if stopping else 1)
+
+
+def reached_every_child(stopping):
+    """Whether the signal that stops us was Ctrl+C in the terminal we run in the foreground
+    of: the terminal then signals the whole process group, our children included."""
+    if stopping != [signal.SIGINT]:
+        return False
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except OSError:  # no terminal: the signal came to this process alone
+        return False
 
 
 if __name__ == "__main__":
