@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from terms.index import LetterGroup, letter_url
+from terms.index import group_by_letter
 from terms.languages import content_languages, first_present
 from terms.models import ConceptText, GlossaryState, IndexEntry, Status
 
@@ -20,6 +20,7 @@ FIRST_TIMESTAMP_GENERATION = 10**15
 
 @dataclass
 class PaperEntry:
+    letter: str  # the A–Z letter it files under on the page's language
     term: str
     term_language: str
     acronyms: list
@@ -49,12 +50,13 @@ def whole_glossary(language):
         concept__status=Status.PUBLISHED
     ).values_list("concept_id", "language", "term", "acronyms", "definition"):
         texts.setdefault(concept_id, {})[code] = (term, acronyms or [], definition)
-    groups = []
-    for concept_id, letter in rows:
-        if not groups or groups[-1].letter != letter:
-            groups.append(LetterGroup(letter, [], letter_url(letter)))
-        groups[-1].entries.append(_entry(texts.get(concept_id, {}), language))
-    return Paper(language=language, groups=groups, edition=edition_time(), count=len(rows))
+    entries = [_entry(letter, texts.get(concept_id, {}), language) for concept_id, letter in rows]
+    return Paper(
+        language=language,
+        groups=group_by_letter(entries),
+        edition=edition_time(),
+        count=len(entries),
+    )
 
 
 def edition_time():
@@ -65,7 +67,7 @@ def edition_time():
     return datetime.fromtimestamp(generation / 1_000_000, tz=UTC)
 
 
-def _entry(texts, language):
+def _entry(letter, texts, language):
     def part(index):
         return first_present(lambda code: texts[code][index] if code in texts else "", language)
 
@@ -73,6 +75,7 @@ def _entry(texts, language):
     acronyms, acronyms_language = part(1)
     definition, definition_language = part(2)
     return PaperEntry(
+        letter=letter,
         term=term,
         term_language=term_language,
         acronyms=list(acronyms),
