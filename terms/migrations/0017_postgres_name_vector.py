@@ -11,6 +11,8 @@ SQLite (FTS5 column filters) has nothing to change.
 
 from django.db import migrations
 
+from terms.migrations._postgres_only import on_postgresql
+
 VECTOR = """
     setweight(to_tsvector('simple', names), 'A') ||
     setweight(to_tsvector('simple', name_stems), 'B')
@@ -26,16 +28,7 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("terms", "0016_import_jobs")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
