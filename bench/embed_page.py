@@ -17,33 +17,48 @@ DESCRIPTION_TARGET_KB = 150
 ANNOTATE_TARGET_MS = 50
 
 
-def news_page(rows, script_src):
-    """About 50 KB of paragraphs, the synthetic definitions, which name other concepts as
-    an intranet page names the glossary's terms."""
+def news_paragraphs(rows, size=PAGE_BYTES):
+    """Paragraphs of an intranet news page about `size` bytes long: the synthetic
+    definitions, which name other concepts as real writing does."""
     paragraphs, total, number = [], 0, 0
-    while total < PAGE_BYTES:
+    while total < size:
         row = rows[number % len(rows)]
         number += 1
         for language in ("fr", "en"):
-            if row[f"definition_{language}"]:
-                paragraph = html.escape(row[f"definition_{language}"], quote=False)
-                paragraphs.append(f"<p>{paragraph}</p>")
-                total += len(paragraphs[-1].encode())
-    body = "\n".join(paragraphs)
+            paragraph = row[f"definition_{language}"]
+            if paragraph:
+                paragraphs.append(paragraph)
+                total += len(paragraph.encode()) + len("<p></p>")
+    return paragraphs
+
+
+def paragraphs_html(paragraphs):
+    return "\n".join(f"<p>{html.escape(paragraph, quote=False)}</p>" for paragraph in paragraphs)
+
+
+def host_page(body, script_src, *, lang="fr", script_attributes=""):
+    """An intranet page as its author writes it, including the glossary's script."""
     return (
-        '<!doctype html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>Intranet</title>'
-        f"</head>\n<body>\n{body}\n"
-        f'<script src="{html.escape(script_src)}" defer></script>\n</body>\n</html>\n'
+        f'<!doctype html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Intranet</title>\n</head>\n<body>\n"
+        f"{body}\n"
+        f'<script src="{html.escape(script_src)}" {script_attributes} defer></script>\n'
+        "</body>\n</html>\n"
     )
 
 
 @contextlib.contextmanager
-def intranet(port, page):
-    """Serves `page` at http://127.0.0.1:<port>/news.html: another origin than the glossary's."""
-    data = page.encode()
+def intranet(pages, port=0):
+    """Serves `pages` ({path: HTML}) from http://127.0.0.1:<port> (any free port by default),
+    another origin than the glossary's; yields that origin."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            body = pages.get(self.path.split("?")[0])
+            if body is None:
+                self.send_error(404)
+                return
+            data = body.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
@@ -56,7 +71,7 @@ def intranet(port, page):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{port}/news.html"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
@@ -81,8 +96,9 @@ def measure(base, rows, port):
 
     size = description_size(base)
     annotate, index, marks = [], [], 0
-    page_html = news_page(rows, base + "/embed/glossary.js")
-    with intranet(port, page_html) as url, sync_playwright() as playwright:
+    page_html = host_page(paragraphs_html(news_paragraphs(rows)), base + "/embed/glossary.js")
+    with intranet({"/news.html": page_html}, port) as origin, sync_playwright() as playwright:
+        url = origin + "/news.html"
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
