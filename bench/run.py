@@ -603,10 +603,10 @@ def file_name(name):
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def wrk_command(args, url, duration, connections=None, headers=()):
+def wrk_command(args, url, duration, connections=None, headers=(), threads=None):
     return [
         "wrk",
-        f"--threads={args.threads}",
+        f"--threads={threads or args.threads}",
         f"--connections={connections or args.connections}",
         f"--duration={duration}s",
         "--timeout=10s",  # a request slower than this counts as a socket timeout error
@@ -648,13 +648,7 @@ def run_wrk(args, servers, workdir, target, duration):
     threads = min(args.threads, connections)
     runs = [
         subprocess.Popen(
-            wrk_command(
-                argparse.Namespace(**{**vars(args), "threads": threads}),
-                server.base + "/",
-                duration,
-                connections,
-                target.headers,
-            ),
+            wrk_command(args, server.base + "/", duration, connections, target.headers, threads),
             env={
                 **os.environ,
                 "BENCH_PATHS": str(paths_file),
