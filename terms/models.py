@@ -231,7 +231,9 @@ class ConceptText(models.Model):
     class Meta:
         verbose_name = _("language content")
         verbose_name_plural = _("language contents")
-        ordering = ["concept", "language"]
+        # By the concept's id, not the concept: ordering by a foreign key orders by the
+        # concept's own ordering (its slug), a join with every concept for each prefetch.
+        ordering = ["concept_id", "language"]
         constraints = [
             models.UniqueConstraint(
                 fields=["concept", "language"], name="concept_text_one_per_language"
