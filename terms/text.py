@@ -307,10 +307,11 @@ def highlight(text, query_words):
     wanted_stems = set()
     for word in query_words:
         wanted_stems |= stems_of(word)
+    prefixes = tuple(query_words)
     pieces, cursor = [], 0
     for match in _WORD.finditer(text):
         word = fold_word(match.group())
-        hit = any(word.startswith(q) for q in query_words) or bool(stems_of(word) & wanted_stems)
+        hit = word.startswith(prefixes) or not wanted_stems.isdisjoint(stems_of(word))
         if hit and word:
             if match.start() > cursor:
                 pieces.append([text[cursor : match.start()], False])

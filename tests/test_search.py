@@ -12,6 +12,7 @@ from django.test import Client
 from terms.models import Concept, Status
 from terms.search import clean_query, search
 from terms.writer import import_file, set_status
+from tests.conftest import make_concept
 
 FIRST_RESULTS = [
     # exact acronyms, any case
@@ -121,6 +122,20 @@ def test_did_you_mean_when_nothing_matches(seed):
 def test_matched_words_are_highlighted_in_the_excerpt(seed):
     body = Client().get("/fr/search/", {"q": "webinaires"}).content.decode()
     assert "<mark>webinaires</mark>" in body
+
+
+@pytest.mark.django_db
+def test_an_excerpt_shows_what_a_definition_holds_as_text_around_its_marked_words():
+    make_concept(
+        fr="Remise exceptionnelle",
+        definition_fr="Une <b>remise</b> accordée « hors grille » & <script>alert(1)</script>.",
+    )
+    body = Client().get("/fr/search/", {"q": "accordee"}).content.decode()
+    excerpt = body.split('class="result__excerpt">')[1].split("</p>")[0]
+    assert excerpt == (
+        "Une &lt;b&gt;remise&lt;/b&gt; <mark>accordée</mark> « hors grille » &amp; "
+        "&lt;script&gt;alert(1)&lt;/script&gt;."
+    )
 
 
 @pytest.mark.django_db

@@ -3,7 +3,9 @@
 Every query word must match a word of the concept: as a prefix of a folded
 word (case, accents, apostrophes, the middle dot and hyphens never matter), by
 its French or English stem (plurals and feminines), or, for words of five
-letters or more, with one typo. Names come first, then definitions:
+letters or more, with one typo. In definitions, a word of one or two letters (a word
+still being typed: `pipeline ne`) must be a whole word: as a beginning it would match
+nearly every sentence. Names come first, then definitions:
 
     0. the whole query is a term or acronym (`AE`, `churn rate`)
     1. a term, acronym or variant starts with the query
@@ -23,9 +25,12 @@ A query made only of articles and prepositions (`par`, `the`) is a word still be
 it matches the beginnings of names, never every definition that says "par".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import models
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from terms import text
 from terms.languages import fallback_order, first_present
@@ -62,15 +67,17 @@ class SearchResult:
     untranslated: bool
     acronyms: list
     other_terms: list
-    excerpt: list  # [[piece, highlighted], …]
     tier: int
     # The wording to avoid that the query found the concept by, when none of its names
     # matches as well ("vente interne" → *Vente sédentaire*); else "".
     avoided: str = ""
-    # How the query found the concept when it is not by the name shown; else None.
-    matched: Match | None = None
     # The language `term` is written in: another one's when untranslated.
     term_language: str = ""
+    # What the excerpt and the match are made from: the search page shows one, the API the
+    # other, so each is only worked out when asked for.
+    language: str = field(default="", repr=False)
+    words: list = field(default_factory=list, repr=False)
+    clauses: list = field(default_factory=list, repr=False)
 
     @property
     def slug(self):
@@ -81,6 +88,36 @@ class SearchResult:
         """The other languages' terms, less the one already shown as the term (an
         untranslated concept shows its French term in English: once is enough)."""
         return [term for term in self.other_terms if term != self.term]
+
+    @cached_property
+    def excerpt(self):
+        """[[piece, highlighted], …]: the shown definition around the first matched word."""
+        shown = self.concept.shown_text(self.language)
+        definition = shown.definition if shown else ""
+        return text.highlight(
+            _excerpt(definition, self.words),
+            [word for word in _matched_words(self.words) if len(word) > 1],
+        )
+
+    @cached_property
+    def excerpt_html(self):
+        """The excerpt as HTML: every piece escaped, the matched words in <mark>. Built here
+        rather than in the template, whose loop cost a tenth of a search page."""
+        return mark_safe(
+            "".join(
+                f"<mark>{escape(piece)}</mark>" if highlighted else escape(piece)
+                for piece, highlighted in self.excerpt
+            )
+        )
+
+    @cached_property
+    def matched(self):
+        """How the query found the concept when it is not by the name shown; else None."""
+        if self.avoided:
+            return None
+        return _match(
+            self.concept, self.language, self.words, self.clauses, [self.term, *self.acronyms]
+        )
 
 
 @dataclass
@@ -120,7 +157,7 @@ def search(query, language, *, limit=MAX_RESULTS, domain=None):
     matches = _matches(engine, clauses, limit, names_only=names_only)
     if not matches and len(searched[-1]) >= TYPO_MIN_LENGTH:
         # Nothing: perhaps a typo in the word still being typed (`onbor` for `onboa…`).
-        clauses[-1] += _prefix_corrections(searched[-1])
+        clauses = Clauses([*clauses[:-1], clauses[-1] + _prefix_corrections(searched[-1])])
         matches = _matches(engine, clauses, limit, names_only=names_only)
     if matches:
         return SearchOutcome(query=query, results=_ranked(matches, words, clauses, language, limit))
@@ -132,7 +169,9 @@ def _matches(engine, clauses, limit, *, names_only=False):
     below every name match, so they are only looked for when the names leave places."""
     matches = dict(engine.match(clauses, CANDIDATES, names_only=True))
     if len(matches) < limit and not names_only:
-        for concept_id, labels in engine.match(clauses, CANDIDATES):
+        # All ranked alike below the names, in the engine's order: no more are worth
+        # reading (and ranking) than the places left, plus the name matches found again.
+        for concept_id, labels in engine.match(clauses, limit + len(matches)):
             matches.setdefault(concept_id, labels)
     return matches
 
@@ -159,6 +198,39 @@ def _matched_words(words):
     return [word for word in words if not _is_filler(word)] or words
 
 
+class Clauses(list):
+    """The query's clauses, one per matched word: each a list of alternatives, (word,
+    stems). Ranking compares every word of every candidate's names and definitions with
+    them, and names and definitions repeat their words: each word is compared once."""
+
+    def __init__(self, clauses):
+        super().__init__(clauses)
+        self._met = {}
+
+    def met_by(self, word):
+        """The positions of the clauses that a folded `word` meets: an alternative starts
+        it or shares one of its stems."""
+        met = self._met.get(word)
+        if met is None:
+            stems = text.stems_of(word)
+            met = self._met[word] = frozenset(
+                position
+                for position, alternatives in enumerate(self)
+                if any(word.startswith(start) or stems & own for start, own in alternatives)
+            )
+        return met
+
+    def held_by(self, words):
+        """Every clause is met by one of `words`."""
+        met = set()
+        for word in words:
+            met |= self.met_by(word)
+        return len(met) == len(self)
+
+    def any_met_by(self, words):
+        return any(self.met_by(word) for word in words)
+
+
 def _clauses(words, engine):
     clauses = []
     for word in words:
@@ -168,7 +240,7 @@ def _clauses(words, engine):
                 if correction != word and text.within_one_edit(word, correction):
                     alternatives.append((correction, text.stems_of(correction)))
         clauses.append(alternatives)
-    return clauses
+    return Clauses(clauses)
 
 
 def _did_you_mean(words, engine):
@@ -186,7 +258,7 @@ def _did_you_mean(words, engine):
     if not changed:
         return ""
     # Only propose what finds something.
-    clauses = [[(word, text.stems_of(word))] for word in proposal]
+    clauses = Clauses([[(word, text.stems_of(word))] for word in proposal])
     return " ".join(proposal) if engine.match(clauses, 1) else ""
 
 
@@ -200,23 +272,11 @@ def _tier(labels, words, clauses):
         return (0, 0)
     if any(label.startswith(query) for label in folded_labels):
         return (1, min(len(label) for label in folded_labels if label.startswith(query)))
-    holding = [len(label.split()) for label in folded_labels if _holds(label.split(), clauses)]
+    holding = [len(label.split()) for label in folded_labels if clauses.held_by(label.split())]
     if holding:
         return (2, min(holding))
     all_words = [w for label in folded_labels for w in label.split()]
-    return (2, 99) if _holds(all_words, clauses) else (3, 0)
-
-
-def _holds(name_words, clauses):
-    """Every clause has an alternative that starts a name word or shares its stem."""
-    name_stems = {stem for word in name_words for stem in text.stems_of(word)}
-    return all(
-        any(
-            any(n.startswith(word) for n in name_words) or bool(stems & name_stems)
-            for word, stems in alternatives
-        )
-        for alternatives in clauses
-    )
+    return (2, 99) if clauses.held_by(all_words) else (3, 0)
 
 
 def _ranked(matches, words, clauses, language, limit):
@@ -249,7 +309,7 @@ def _closeness(folded_label, query, clauses):
         return 0
     if folded_label.startswith(query):
         return 1
-    return 2 if _holds(folded_label.split(), clauses) else None
+    return 2 if clauses.held_by(folded_label.split()) else None
 
 
 def _avoided(labels, words, clauses):
@@ -272,25 +332,21 @@ def _avoided(labels, words, clauses):
 def _result(concept, language, words, clauses, tier, *, avoided=""):
     texts = concept.texts_by_language()
     own = texts.get(language)
-    shown = concept.shown_text(language)
-    definition = shown.definition if shown else ""
     term, term_language = first_present(
         lambda code: texts[code].term if code in texts else "", language
     )
-    acronyms = concept.shown("acronyms", language)
     return SearchResult(
         concept=concept,
         term=term,
         untranslated=not (own and own.term),
-        acronyms=acronyms,
+        acronyms=concept.shown("acronyms", language),
         other_terms=[other.term for other in concept.other_texts(language)],
-        excerpt=text.highlight(
-            _excerpt(definition, words), [w for w in _matched_words(words) if len(w) > 1]
-        ),
         tier=tier,
         avoided=avoided,
-        matched=None if avoided else _match(concept, language, words, clauses, [term, *acronyms]),
         term_language=term_language,
+        language=language,
+        words=words,
+        clauses=clauses,
     )
 
 
@@ -335,8 +391,7 @@ def _definition_match(texts, languages, clauses):
             folded = text.fold_word(span.group())
             matches = compared.get(folded)
             if matches is None:
-                words = folded.split()
-                matches = compared[folded] = any(_holds(words, [clause]) for clause in clauses)
+                matches = compared[folded] = clauses.any_met_by(folded.split())
             if matches:
                 return Match(span.group(), code, "definition")
     return None
@@ -347,14 +402,13 @@ def _excerpt(definition, words):
     flat = " ".join(definition.split())
     if len(flat) <= EXCERPT_LENGTH:
         return flat
-    # Only words that appear as such are worth a scan (a match by stem, or in the names
-    # only, starts the excerpt at the beginning).
-    folded = text.fold(flat)
-    long_words = [w for w in words if len(w) > 2 and w in folded]
+    # At the first word that starts like a query word of three letters or more (a match by
+    # stem, or in the names only, starts the excerpt at the beginning).
+    long_words = tuple(w for w in words if len(w) > 2)
     start = 0
     if long_words:
         for match in text.word_spans(flat):
-            if any(text.fold_word(match.group()).startswith(w) for w in long_words):
+            if text.fold_word(match.group()).startswith(long_words):
                 start = max(0, match.start() - 60)
                 break
     if start:
