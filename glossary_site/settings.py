@@ -205,6 +205,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No parallel workers for one query: a reader's search then takes every core of a
+    # small server from the other readers, and a worker's start costs more than these
+    # queries (a DATABASE_URL with its own `options` keeps them).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c max_parallel_workers_per_gather=0"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

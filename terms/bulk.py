@@ -10,7 +10,18 @@ statement is enough: several times faster on SQLite, and one query whatever the 
 of rows. PostgreSQL takes new rows through COPY, faster still.
 """
 
-from django.db import connection
+import logging
+
+from django.db import DatabaseError, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+# PostgreSQL takes new entries of a GIN index into a pending list, merged only when
+# autovacuum comes by, and every search reads the whole list meanwhile: after a
+# 10,000-concept import, each search among names read 361 pending pages (4.3 ms instead
+# of 0.3). Its planner also goes by statistics only ANALYZE gathers. So after a bulk
+# write of that size commits, the tables it wrote get both at once.
+TIDY_AFTER_ROWS = 1000
 
 # Field types whose Python values the database drivers take as they are.
 PLAIN_TYPES = {
@@ -63,6 +74,7 @@ def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
     rows = _prepared(fields, rows)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
+    _tidy_after_commit(model, len(rows))
     if connection.vendor == "postgresql" and not ignore_conflicts:
         # COPY streams the rows in one go: executemany sends them one statement at a
         # time, even pipelined, and took 40 % of a 10,000-concept import.
@@ -91,6 +103,7 @@ def update_rows(model, field_names, rows):
         return
     fields = [model._meta.get_field(name) for name in field_names]
     rows = _prepared([*fields, model._meta.pk], rows)
+    _tidy_after_commit(model, len(rows))
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = (
@@ -115,3 +128,28 @@ def delete_rows(model, field_name, values):
             f"DELETE FROM {quote(model._meta.db_table)} WHERE {column} IN ({placeholders})",
             values,
         )
+
+
+def _tidy_after_commit(model, count):
+    if connection.vendor == "postgresql" and count >= TIDY_AFTER_ROWS:
+        table = model._meta.db_table
+        transaction.on_commit(lambda: tidy_table(table))
+
+
+def tidy_table(table):
+    """Merge the pending entries of `table`'s GIN indexes and ANALYZE it (PostgreSQL)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam "
+                "WHERE i.indrelid = %s::regclass AND am.amname = 'gin'",
+                [table],
+            )
+            for (index,) in cursor.fetchall():
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    except DatabaseError as error:
+        # What was written is committed and right; only searches are slower until
+        # autovacuum comes by.
+        logger.warning("Could not tidy the table %s after a bulk write: %s", table, error)
