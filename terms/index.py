@@ -4,6 +4,7 @@ Each function runs a fixed number of queries whatever the glossary's size;
 the tests count them at 10 and at many concepts.
 """
 
+import functools
 import re
 import string
 from dataclasses import dataclass, field
@@ -232,10 +233,12 @@ def domain_links(language):
     return sorted(links, key=lambda link: (sort_key(link.name), link.slug))
 
 
-def domain_choices(language):
+@functools.lru_cache(maxsize=16)
+def domain_choices(language, generation):
     """The domains that have published concepts, A–Z by name in `language`, without their
     counts: what a search page offers to filter by, on every search it renders. One query,
-    an EXISTS per domain that stops at its first published concept."""
+    an EXISTS per domain that stops at its first published concept, once per worker and
+    glossary `generation` (`GlossaryState`): every change moves it on."""
     members = Concept.domains.through.objects.filter(
         domain=OuterRef("pk"), concept__status=Status.PUBLISHED
     )

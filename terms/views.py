@@ -21,7 +21,7 @@ from terms import api, news
 from terms import index as glossary_index
 from terms import search as glossary_search
 from terms.access import may_see_drafts
-from terms.caching import cache_reader_page
+from terms.caching import cache_reader_page, glossary_generation
 from terms.interchange import skos
 from terms.interchange.formats import CONTENT_TYPES
 from terms.interchange.service import export_file, export_records
@@ -200,7 +200,7 @@ def _concept_rdf(concept, media_type):
 def search(request):
     language = request.LANGUAGE_CODE
     query = glossary_search.clean_query(request.GET.get("q", ""))
-    domains = glossary_index.domain_choices(language)
+    domains = glossary_index.domain_choices(language, glossary_generation(request))
     # An unknown domain (an old link, a typo) searches every domain, and the page says so.
     wanted = request.GET.get("domain", "")
     domain = next((link for link in domains if link.slug == wanted), None)

@@ -20,9 +20,17 @@ def _fresh_cache():
     """Cached pages are keyed by a generation that restarts with every test database."""
     from django.core.cache import cache
 
-    cache.clear()
+    from terms.caching import recent_pages
+    from terms.index import domain_choices
+
+    def forget():
+        cache.clear()
+        recent_pages.clear()
+        domain_choices.cache_clear()
+
+    forget()
     yield
-    cache.clear()
+    forget()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@ file, never to anyone whose page could differ, with every header a page has."""
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -112,3 +113,43 @@ def test_a_gzip_reader_and_a_plain_one_each_get_their_own_print_page(reader, see
     again_zipped, front = served_from_the_front(reader, "/fr/print/", HTTP_ACCEPT_ENCODING="gzip")
     assert front and again_zipped["Content-Encoding"] == "gzip"
     assert again_zipped.content == zipped.content
+
+
+def test_a_page_this_worker_served_costs_no_round_trip_to_the_shared_cache(
+    reader, seed, monkeypatch
+):
+    first = reader.get("/fr/terms/hybride/")
+    reads = []
+    original_get = caching.cache.get
+    monkeypatch.setattr(
+        caching.cache, "get", lambda *a, **k: reads.append(a) or original_get(*a, **k)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        second = reader.get("/fr/terms/hybride/")
+    assert reads == [] and len(queries) == 1  # the glossary generation only
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    # Each reader gets a response of its own: headers added on the way out stay off the page kept.
+    second["X-Test"] = "mine"
+    assert "X-Test" not in reader.get("/fr/terms/hybride/")
+
+
+def test_the_pages_a_worker_keeps_never_outlive_a_change_nor_its_memory_budget(reader, seed):
+    from terms.models import GlossaryState
+
+    reader.get("/fr/terms/hybride/")
+    Concept.objects.filter(slug="hybride").update(status="draft")
+    GlossaryState.bump()
+    assert reader.get("/fr/terms/hybride/").status_code == 404
+
+    pages = caching.RecentPages(budget=100, largest=60)
+    for key in ("a", "b", "c"):
+        pages.keep(1, key, HttpResponse(b"x" * 40))  # generation 1 not read yet: nothing kept
+    assert pages.get(1, "a") is None
+    for key in ("a", "b", "c"):
+        pages.keep(1, key, HttpResponse(b"x" * 40))
+    assert pages.get(1, "a") is None  # the oldest went out first
+    assert pages.get(1, "c").response().content == b"x" * 40
+    pages.keep(1, "huge", HttpResponse(b"x" * 61))
+    assert pages.get(1, "huge") is None  # larger than a page kept may be
+    assert pages.get(2, "c") is None and pages.get(1, "c") is None  # a new generation empties it
