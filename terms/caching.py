@@ -11,21 +11,16 @@ pages of their own (a sign-out link) but never anyone's name: nothing on a reade
 page names its reader, only the uncached sign-out page does.
 """
 
-import atexit
-import contextlib
 import functools
 import hashlib
-import os
 import re
-import shutil
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
@@ -36,12 +31,9 @@ CACHE_SECONDS = 24 * 3600
 # Letter pages of a huge glossary are not worth a worker's memory.
 MAX_CACHED_BYTES = 256 * 1024
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-# What each worker keeps of the pages it served last: pages up to SPOOL_FROM_BYTES in its
-# memory, larger ones (the whole glossary to print) in files of its own.
+# What each worker keeps of the pages it served last, in its own memory.
 RECENT_PAGES_BYTES = 16 * 1024 * 1024
-SPOOLED_PAGES_BYTES = 64 * 1024 * 1024
-RECENT_PAGE_MAX_BYTES = 32 * 1024 * 1024
-SPOOL_FROM_BYTES = 256 * 1024
+RECENT_PAGE_MAX_BYTES = 1024 * 1024
 gzip_response = GZipMiddleware(lambda request: None).process_response
 
 
@@ -181,46 +173,28 @@ class FrontPageCacheMiddleware:
 class RecentPage:
     status: int
     headers: tuple
-    size: int
-    content: bytes = b""
-    path: str = ""  # a page spooled to a file: its content is there
+    content: bytes
 
     def response(self):
         """A response of its own for each request: middleware may add headers to it."""
-        if self.path:
-            # gunicorn hands a file response to sendfile: the page goes from the page cache
-            # to the socket without passing through the worker (the whole glossary to print,
-            # 564 KB gzipped at 10,000 concepts, is served at about a static file's cost).
-            response = FileResponse(open(self.path, "rb"), status=self.status)  # noqa: SIM115
-            del response["Content-Disposition"]
-        else:
-            response = HttpResponse(self.content, status=self.status)
+        response = HttpResponse(self.content, status=self.status)
         for header, value in self.headers:
             response[header] = value
         return response
 
 
 class RecentPages:
-    """The pages one worker served last, oldest out first, for one glossary generation at a
-    time: the first request that reads another generation empties it. Pages up to
-    `spool_from` bytes are kept in memory, up to `budget` bytes in all; larger ones in files
-    of the worker's own, up to `spooled_budget` bytes, and served from there."""
+    """The pages one worker served last, up to `budget` bytes of content, oldest out first,
+    for one glossary generation at a time: the first request that reads another
+    generation empties it."""
 
-    def __init__(
-        self,
-        budget=RECENT_PAGES_BYTES,
-        largest=RECENT_PAGE_MAX_BYTES,
-        spool_from=SPOOL_FROM_BYTES,
-        spooled_budget=SPOOLED_PAGES_BYTES,
-    ):
-        self.budgets = {False: budget, True: spooled_budget}  # by "spooled"
+    def __init__(self, budget=RECENT_PAGES_BYTES, largest=RECENT_PAGE_MAX_BYTES):
+        self.budget = budget
         self.largest = largest
-        self.spool_from = spool_from
         self._pages = OrderedDict()
-        self._sizes = {False: 0, True: 0}
+        self._size = 0
         self._generation = None
         self._lock = threading.Lock()
-        self._folder = None
 
     def get(self, generation, key):
         with self._lock:
@@ -234,56 +208,29 @@ class RecentPages:
 
     def keep(self, generation, key, response):
         size = len(response.content)
-        if size > self.largest or generation != self._generation:
+        if size > self.largest:
             return
-        headers = tuple(response.items())
-        if size > self.spool_from:
-            page = RecentPage(response.status_code, headers, size, path=self._spool(response))
-        else:
-            page = RecentPage(response.status_code, headers, size, content=response.content)
+        page = RecentPage(response.status_code, tuple(response.items()), response.content)
         with self._lock:
             if generation != self._generation:
-                _discard(page)
                 return
-            self._drop(self._pages.pop(key, None))
+            previous = self._pages.pop(key, None)
+            if previous is not None:
+                self._size -= len(previous.content)
             self._pages[key] = page
-            spooled = bool(page.path)
-            self._sizes[spooled] += size
-            while self._sizes[spooled] > self.budgets[spooled]:
-                oldest = next(k for k, kept in self._pages.items() if bool(kept.path) == spooled)
-                self._drop(self._pages.pop(oldest))
+            self._size += size
+            while self._size > self.budget:
+                _key, oldest = self._pages.popitem(last=False)
+                self._size -= len(oldest.content)
 
     def clear(self):
         with self._lock:
             self._forget(None)
 
     def _forget(self, generation):
-        for page in self._pages.values():
-            _discard(page)
         self._pages.clear()
-        self._sizes = {False: 0, True: 0}
+        self._size = 0
         self._generation = generation
-
-    def _drop(self, page):
-        if page is not None:
-            self._sizes[bool(page.path)] -= page.size
-            _discard(page)
-
-    def _spool(self, response):
-        if self._folder is None:
-            self._folder = tempfile.mkdtemp(prefix="glossary-pages-")
-            atexit.register(shutil.rmtree, self._folder, ignore_errors=True)
-        descriptor, path = tempfile.mkstemp(dir=self._folder)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(response.content)
-        return path
-
-
-def _discard(page):
-    if page.path:
-        # A reader may still be sent it: an open file outlives its name.
-        with contextlib.suppress(OSError):
-            os.unlink(page.path)
 
 
 recent_pages = RecentPages()

@@ -1,8 +1,6 @@
 """Cached pages served to anonymous readers before the middleware runs: as cheap as a static
 file, never to anyone whose page could differ, with every header a page has."""
 
-import os
-
 import pytest
 from django.db import connection
 from django.http import HttpResponse
@@ -155,40 +153,3 @@ def test_the_pages_a_worker_keeps_never_outlive_a_change_nor_its_memory_budget(r
     pages.keep(1, "huge", HttpResponse(b"x" * 61))
     assert pages.get(1, "huge") is None  # larger than a page kept may be
     assert pages.get(2, "c") is None and pages.get(1, "c") is None  # a new generation empties it
-
-
-def test_the_glossary_to_print_is_sent_from_a_file_of_the_worker_once_kept(
-    reader, seed, monkeypatch
-):
-    monkeypatch.setattr(caching.recent_pages, "spool_from", 1000)
-    first = reader.get("/fr/print/", HTTP_ACCEPT_ENCODING="gzip")
-    again = reader.get("/fr/print/", HTTP_ACCEPT_ENCODING="gzip")
-    assert again.streaming  # a file response: gunicorn sends it with sendfile
-    assert b"".join(again.streaming_content) == first.content
-    for header in ("Content-Encoding", "Content-Type", "Content-Length", "Vary"):
-        assert again[header] == first[header], header
-    assert "Content-Disposition" not in again
-    # The next generation drops the file with the page.
-    [spooled] = [page.path for page in caching.recent_pages._pages.values() if page.path]
-    from terms.models import GlossaryState
-
-    GlossaryState.bump()
-    assert reader.get("/fr/print/", HTTP_ACCEPT_ENCODING="gzip").status_code == 200
-    assert not os.path.exists(spooled)
-
-
-def test_pages_kept_in_memory_and_in_files_have_budgets_of_their_own():
-    pages = caching.RecentPages(budget=100, spool_from=50, spooled_budget=150)
-    pages.get(1, "any")  # generation 1 read
-    for key in ("small-1", "small-2", "big-1", "big-2", "small-3", "big-3"):
-        pages.keep(1, key, HttpResponse(b"x" * (40 if key.startswith("small") else 60)))
-    kept = {
-        key
-        for key in ("small-1", "small-2", "small-3", "big-1", "big-2", "big-3")
-        if pages.get(1, key) is not None
-    }
-    assert kept == {"small-2", "small-3", "big-2", "big-3"}
-    response = pages.get(1, "big-3").response()
-    assert b"".join(response.streaming_content) == b"x" * 60
-    response.close()
-    pages.clear()
