@@ -71,11 +71,12 @@ def cache_reader_page(view=None, *, variant=None, max_bytes=MAX_CACHED_BYTES, co
         if gzipped:
             representation += "+gzip"
         # FrontPageCacheMiddleware has just looked for this very page, and stores it.
-        stored_in_front = hasattr(request, "glossary_generation")
-        path = request.get_full_path().encode()
-        generation = glossary_generation(request)
-        key = f"page:{generation}:{audience}:{representation}:{hashlib.sha1(path).hexdigest()}"
-        response = None if stored_in_front else cache.get(key)
+        stored_in_front = getattr(request, "front_cache_key", None) is not None
+        key = response = None
+        if not stored_in_front:
+            path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+            key = f"page:{glossary_generation(request)}:{audience}:{representation}:{path}"
+            response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):
@@ -108,7 +109,8 @@ class FrontPageCacheMiddleware:
     could make the page depend on who asks: a session cookie, an Authorization header,
     intranet mode, single sign-on (a proxy's header signs people in without a cookie),
     and RDF content negotiation. The key holds the glossary generation, read once per
-    request and handed to `cache_reader_page`.
+    request (`glossary_generation`); `cache_reader_page` sees the key and leaves the
+    storing to it.
 
     The pages a worker served last are also kept in its memory (`RecentPages`): those
     cost the generation's query and no round trip to the shared cache (Redis), which is
@@ -120,10 +122,10 @@ class FrontPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self.key(request)
+        key = request.front_cache_key = self.key(request)
         if key is None:
             return self.get_response(request)
-        generation = request.glossary_generation
+        generation = glossary_generation(request)
         page = recent_pages.get(generation, key)
         if page is not None:
             return page.response()
@@ -164,9 +166,8 @@ class FrontPageCacheMiddleware:
         encoding = (
             "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
         )
-        request.glossary_generation = GlossaryState.current()
         path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-        return f"front:{request.glossary_generation}:{encoding}:{path}"
+        return f"front:{glossary_generation(request)}:{encoding}:{path}"
 
 
 @dataclass(frozen=True)
