@@ -265,7 +265,8 @@ CACHE_KEY_PREFIX = hashlib.sha1(
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, with its Redis clients kept (terms/rediscache.py).
+            "BACKEND": "terms.rediscache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
@@ -281,6 +282,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+# With Redis as the shared cache, the generation every reader request asks for is read
+# from Redis and mirrored there after each change (terms/generation_mirror.py); a change
+# that bypassed the app shows within this many seconds. 0 reads the database each time.
+GLOSSARY_GENERATION_MIRROR_SECONDS = envint("GLOSSARY_GENERATION_MIRROR_SECONDS", 5)
 
 # E-mail: editors hear of each reader's suggestion (terms/suggestions.py). Without a mail
 # server the e-mails are written to the console (the server's log); EMAIL_HOST sends them.

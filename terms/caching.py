@@ -38,10 +38,10 @@ gzip_response = GZipMiddleware(lambda request: None).process_response
 
 
 def glossary_generation(request):
-    """The glossary's generation (`GlossaryState`), read once per request."""
+    """The glossary's generation (`GlossaryState.for_readers`), read once per request."""
     generation = getattr(request, "glossary_generation", None)
     if generation is None:
-        generation = request.glossary_generation = GlossaryState.current()
+        generation = request.glossary_generation = GlossaryState.for_readers()
     return generation
 
 
@@ -113,7 +113,8 @@ class FrontPageCacheMiddleware:
     storing to it.
 
     The pages a worker served last are also kept in its memory (`RecentPages`): those
-    cost the generation's query and no round trip to the shared cache (Redis), which is
+    cost reading the generation (one Redis GET where Redis is the shared cache, one
+    database query otherwise) and no fetch of the page from the shared cache, which is
     what made a cached page cost twice a static file. They are never stale: they are
     looked up under the generation just read, like the shared cache's.
     """

@@ -11,7 +11,7 @@ and the letter pages are a single indexed query.
 import time
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.functions import Greatest, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.db.models.signals import post_delete
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from terms import generation_mirror
 from terms.languages import content_languages, default_language, first_present, validate_language
 
 
@@ -352,12 +353,20 @@ class GlossaryState(models.Model):
         return row[0] if row else 0
 
     @classmethod
+    def for_readers(cls):
+        """The generation reader pages are cached under: from the Redis mirror when there
+        is one (terms/generation_mirror.py), which only ever lags the database's."""
+        return generation_mirror.read(cls.current)
+
+    @classmethod
     def bump(cls):
         now = time.time_ns() // 1000
         if not cls.objects.filter(pk=1).update(
             generation=Greatest(models.F("generation") + 1, models.Value(now))
         ):
             cls.objects.get_or_create(pk=1, defaults={"generation": now})
+        # Read again once committed: what was committed, whatever bumps came between.
+        transaction.on_commit(lambda: generation_mirror.write(cls.current()))
 
 
 class ImportLock(models.Model):

@@ -20,6 +20,7 @@ def _fresh_cache():
     """Cached pages are keyed by a generation that restarts with every test database."""
     from django.core.cache import cache
 
+    from terms import generation_mirror
     from terms.caching import recent_pages
     from terms.index import domain_choices
 
@@ -27,10 +28,33 @@ def _fresh_cache():
         cache.clear()
         recent_pages.clear()
         domain_choices.cache_clear()
+        generation_mirror.listener.reset()
 
     forget()
     yield
     forget()
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis database kept for tests (REDIS_TEST_URL), emptied before and after. Skips
+    where Redis does not answer, except in CI, which must run these tests."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis does not answer at {REDIS_TEST_URL}: CI must run these tests.")
+        pytest.skip(f"Redis does not answer at {REDIS_TEST_URL}.")
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture(autouse=True)

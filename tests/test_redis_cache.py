@@ -1,35 +1,13 @@
 """With REDIS_URL, every app server shares one page cache: two gunicorn servers on one
 database serve the same pages, and a change made anywhere shows on both at once.
 
-Runs where Redis answers (REDIS_TEST_URL, default a database of the local Redis kept for
-tests); CI has one, and there a Redis that does not answer is a failure, not a skip.
+Runs where Redis answers (the `redis_url` fixture); CI has one, and there a Redis that does
+not answer is a failure, not a skip.
 """
 
-import os
 import urllib.request
 
-import pytest
-
 from tests.servers import own_database, serve
-
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_url():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis does not answer at {REDIS_TEST_URL}: CI must run these tests.")
-        pytest.skip(f"Redis does not answer at {REDIS_TEST_URL}.")
-    client.flushdb()
-    yield REDIS_TEST_URL
-    client.flushdb()
-    client.close()
 
 
 def page(site, path):
