@@ -176,6 +176,9 @@ class MentionMatcher:
         # passed over with one lookup.
         self.first_folded = set()
         self.first_exact = set()
+        # Every beginning of every name: a match grows word by word while it is one.
+        self.exact_beginnings = set()
+        self.folded_beginnings = set()
         for wording, target, case_sensitive in names:
             words = tuple(_words(wording, exact=case_sensitive))
             if not words:
@@ -183,43 +186,65 @@ class MentionMatcher:
             table = self.exact if case_sensitive else self.folded
             table.setdefault(words, target)
             (self.first_exact if case_sensitive else self.first_folded).add(words[0])
+            beginnings = self.exact_beginnings if case_sensitive else self.folded_beginnings
+            beginnings.update(words[:length] for length in range(1, len(words) + 1))
             self.longest = max(self.longest, len(words))
 
     def segments(self, text, *, exclude=None, first_only=True):
         """The text cut into [piece, target-or-None]; `exclude` (the page's own concept) is
         never linked, and with `first_only` each target is linked at its first mention."""
-        tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-        folded = [fold_word(word) for _s, _e, word in tokens]
-        raw = [word if word.isascii() else exact_word(word) for _s, _e, word in tokens]
-        segments, linked, cursor, index = [], set(), 0, 0
-        while index < len(tokens):
+        tokens = list(_WORD.finditer(text))
+        words = [token.group() for token in tokens]
+        folded = list(map(fold_word, words))
+        raw = list(map(exact_word, words))
+        first_folded, first_exact = self.first_folded, self.first_exact
+        # Long definitions are mostly words that start no name: only the others are tried.
+        starts = [
+            index
+            for index, (fold_, exact) in enumerate(zip(folded, raw, strict=True))
+            if fold_ in first_folded or exact in first_exact
+        ]
+        segments, linked, cursor, next_free = [], set(), 0, 0
+        for index in starts:
+            if index < next_free:
+                continue
             match = self._match_at(index, folded, raw)
             if match is None:
-                index += 1
                 continue
             length, target = match
-            start, end = tokens[index][0], tokens[index + length - 1][1]
+            start, end = tokens[index].start(), tokens[index + length - 1].end()
             if target != exclude and not (first_only and target in linked):
                 if start > cursor:
                     segments.append([text[cursor:start], None])
                 segments.append([text[start:end], target])
                 linked.add(target)
                 cursor = end
-            index += length
+            next_free = index + length
         if cursor < len(text):
             segments.append([text[cursor:], None])
         return segments
 
     def _match_at(self, index, folded, raw):
-        if folded[index] not in self.first_folded and raw[index] not in self.first_exact:
-            return None
-        for length in range(min(self.longest, len(folded) - index), 0, -1):
-            target = self.exact.get(tuple(raw[index : index + length]))
-            if target is None:
-                target = self.folded.get(tuple(folded[index : index + length]))
-            if target is not None:
-                return length, target
-        return None
+        """(length, target) of the longest name starting at word `index`; of a case-sensitive
+        name and another of the same length, the case-sensitive one."""
+        exact = _longest(self.exact, self.exact_beginnings, raw, index)
+        folded = _longest(self.folded, self.folded_beginnings, folded, index)
+        if exact is None or (folded is not None and folded[0] > exact[0]):
+            return folded
+        return exact
+
+
+def _longest(names, beginnings, words, index):
+    found = None
+    key = ()
+    for length in range(1, len(words) - index + 1):
+        key += (words[index + length - 1],)
+        if key not in beginnings:
+            break
+        target = names.get(key)
+        if target is not None:
+            found = (length, target)
+    return found
 
 
 def _words(wording, *, exact):
