@@ -40,6 +40,9 @@ PREVIEW_ROWS = 200
 PROGRESS_INTERVAL = 0.5
 # A job's file is dropped after this: a preview nobody confirms does not stay forever.
 KEEP_FILES = timedelta(days=1)
+# A finished or failed job, its preview and report, is deleted after this: the jobs page
+# lists an editor's recent imports, and the history keeps what each one changed.
+KEEP_JOBS = timedelta(days=30)
 # A running job on another server, silent for this long, is taken for dead (its server
 # cannot be asked); the import lock of a killed import expires after as long.
 SILENCE = writer.IMPORT_LOCK_LIFETIME
@@ -118,10 +121,12 @@ def _enqueue(job):
 
 
 def sweep():
-    """Drop the files of jobs nobody touched for KEEP_FILES (their pages say so)."""
-    ImportJob.objects.filter(updated_at__lt=timezone.now() - KEEP_FILES).exclude(
-        state=ImportJob.State.RUNNING
-    ).exclude(data=b"").update(data=b"")
+    """Drop the files of jobs nobody touched for KEEP_FILES (their pages say so), and the
+    jobs themselves after KEEP_JOBS, unless they run."""
+    now = timezone.now()
+    idle = ImportJob.objects.exclude(state=ImportJob.State.RUNNING)
+    idle.filter(updated_at__lt=now - KEEP_JOBS).delete()
+    idle.filter(updated_at__lt=now - KEEP_FILES).exclude(data=b"").update(data=b"")
 
 
 # -- the task ------------------------------------------------------------------------

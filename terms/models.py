@@ -366,7 +366,8 @@ class GlossaryState(models.Model):
         ):
             cls.objects.get_or_create(pk=1, defaults={"generation": now})
         # Read again once committed: what was committed, whatever bumps came between.
-        transaction.on_commit(lambda: generation_mirror.write(cls.current()))
+        # Robust: the change is committed whatever happens to its announcement.
+        transaction.on_commit(lambda: generation_mirror.write(cls.current()), robust=True)
 
 
 class ImportLock(models.Model):

@@ -205,6 +205,37 @@ def test_a_running_job_on_another_server_is_left_alone_while_it_moves(editor_cli
     assert background.check_alive(job).state == ImportJob.State.RUNNING
 
 
+def test_old_jobs_are_deleted_and_old_files_dropped_when_a_new_import_starts(
+    editor_client, editor, seed, queued_tasks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def job(days_ago, state):
+        made = ImportJob.objects.create(
+            user=editor, language="fr", file_name=f"{state}-{days_ago}.csv", data=b"slug\n"
+        )
+        then = timezone.now() - timedelta(days=days_ago)
+        ImportJob.objects.filter(pk=made.pk).update(state=state, updated_at=then)
+        return made.pk
+
+    forgotten = job(31, ImportJob.State.DONE)
+    failed_long_ago = job(31, ImportJob.State.FAILED)
+    last_week = job(7, ImportJob.State.DONE)
+    still_running = job(31, ImportJob.State.RUNNING)
+
+    post_import(editor_client, "gros.csv", big_csv(), "csv")
+
+    left = dict(ImportJob.objects.values_list("pk", "data"))
+    assert forgotten not in left and failed_long_ago not in left
+    assert bytes(left[last_week]) == b""  # its page stays; its file is gone
+    assert bytes(left[still_running]) == b"slug\n"
+    assert len(left) == 3  # with the new one
+    listing = editor_client.get(JOBS).content.decode()
+    assert "done-7.csv" in listing and "done-31.csv" not in listing
+
+
 def test_another_editors_import_is_not_found(editor_client, seed, queued_tasks):
     other = ImportJob.objects.create(language="fr", file_name="secret.csv")
     assert editor_client.get(f"{JOBS}{other.pk}/").status_code == 404

@@ -1,8 +1,10 @@
-"""Background imports run by a real task worker process (`manage.py run_worker`, the
-database queue), on SQLite, or on PostgreSQL when DATABASE_URL names it: an import
-completes with its progress, and a worker killed inside the write transaction leaves the
-glossary as it was, the job failed with a sentence, and the import able to run again."""
+"""Background imports run by a real task worker process (`manage.py run_worker`), on the
+database queue and on Redis's (RQ, as with REDIS_URL), on SQLite, or on PostgreSQL when
+DATABASE_URL names it: an import completes with its progress, and a worker killed inside the
+write transaction leaves the glossary as it was, the job failed with a sentence, and the
+import able to run again."""
 
+import os
 import signal
 
 import pytest
@@ -15,10 +17,15 @@ pytestmark = pytest.mark.slow
 ROWS = 300
 
 
-@pytest.fixture
-def site(tmp_path):
+@pytest.fixture(params=["database", "redis"])
+def site(request, tmp_path):
     with own_database() as database_url:
         env = site_env(tmp_path, database_url)
+        if request.param == "redis":
+            # RQ: the worker forks a process of its own for each task.
+            env.update(
+                REDIS_URL=request.getfixturevalue("redis_url"), GLOSSARY_TASKS_BACKEND="redis"
+            )
         run(env, "manage", "migrate", "--no-input")
         yield env
 
@@ -64,6 +71,9 @@ def test_a_worker_killed_while_writing_leaves_no_half_written_glossary(site, big
         job = show(site, job_id)
         assert (job["state"], job["stage"], job["concepts"]) == ("running", "writing", 0)
         assert job["locks"] == 1
+        # The process running the import: the worker itself on the database queue, the
+        # process RQ forked for the task on Redis's; then the worker, in case they differ.
+        os.kill(int(marker.read_text()), signal.SIGKILL)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
