@@ -282,9 +282,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
-# With Redis as the shared cache, the generation every reader request asks for is read
-# from Redis and mirrored there after each change (terms/generation_mirror.py); a change
-# that bypassed the app shows within this many seconds. 0 reads the database each time.
+# With Redis as the shared cache, each change's generation is published there and every
+# worker hears it (terms/generation_mirror.py); what a worker heard is trusted this many
+# seconds, so a change that bypassed the app shows within twice that. 0 reads the
+# database on each request.
 GLOSSARY_GENERATION_MIRROR_SECONDS = envint("GLOSSARY_GENERATION_MIRROR_SECONDS", 5)
 
 # E-mail: editors hear of each reader's suggestion (terms/suggestions.py). Without a mail

@@ -113,10 +113,11 @@ class FrontPageCacheMiddleware:
     storing to it.
 
     The pages a worker served last are also kept in its memory (`RecentPages`): those
-    cost reading the generation (one Redis GET where Redis is the shared cache, one
-    database query otherwise) and no fetch of the page from the shared cache, which is
-    what made a cached page cost twice a static file. They are never stale: they are
-    looked up under the generation just read, like the shared cache's.
+    cost reading the generation (nothing where Redis is the shared cache and the worker
+    heard it there, terms/generation_mirror.py; one database query otherwise) and no
+    fetch of the page from the shared cache, which is what made a cached page cost twice
+    a static file. They are never stale: they are looked up under the generation just
+    read, like the shared cache's.
     """
 
     def __init__(self, get_response):

@@ -33,8 +33,10 @@ import os
 import threading
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -68,8 +70,6 @@ def write(generation):
     cache = _redis_cache()
     if cache is None:
         return
-    import redis
-
     key = cache.make_and_validate_key(KEY)
     try:
         client = cache._cache.get_client(key, write=True)
@@ -107,7 +107,7 @@ class Listener:
         if self._pubsub is None and now >= self._retry_at:
             self._subscribe(cache, now)
         if self._pubsub is not None:
-            self._drain(now)
+            self._drain()
         if self._pubsub is not None and now < self._trusted_until:
             return self._generation
         generation = _read_mirror(cache, from_database)
@@ -116,8 +116,6 @@ class Listener:
         return generation
 
     def _subscribe(self, cache, now):
-        import redis
-
         self._retry_at = now + RESUBSCRIBE_AFTER_SECONDS
         channel = cache.make_and_validate_key(KEY)
         try:
@@ -133,11 +131,9 @@ class Listener:
         # Called on every reconnection after this one, which redis-py makes on its own:
         # what was published while disconnected is lost, so what was heard is not trusted.
         pubsub.connection.register_connect_callback(self._reconnected)
-        self._pubsub, self._pid, self._trusted_until = pubsub, os.getpid(), 0.0
+        self._pubsub = pubsub  # nothing heard yet: _forget left it untrusted
 
-    def _drain(self, now):
-        import redis
-
+    def _drain(self):
         try:
             while (message := self._pubsub.get_message(timeout=0.0)) is not None:
                 if message.get("type") == "message" and self._generation is not None:
@@ -156,8 +152,6 @@ class Listener:
         pubsub = self._pubsub
         self._forget()
         if pubsub is not None:
-            import redis
-
             with contextlib.suppress(redis.RedisError, OSError):  # a broken connection
                 pubsub.close()
 
@@ -180,8 +174,6 @@ def _forget_the_subscription(*, setting, **kwargs):
 
 
 def _read_mirror(cache, from_database):
-    import redis
-
     try:
         mirrored = cache.get(KEY)
     except redis.RedisError as error:
@@ -197,8 +189,6 @@ def _read_mirror(cache, from_database):
 def _redis_cache():
     if _seconds() <= 0:
         return None
-    from django.core.cache.backends.redis import RedisCache
-
     cache = caches["default"]
     return cache if isinstance(cache, RedisCache) else None
 

@@ -171,7 +171,6 @@ class MentionMatcher:
         """`names`: iterable of (wording, target, case_sensitive)."""
         self.folded = {}
         self.exact = {}
-        self.longest = 1
         # First words of every name: most words of a text start none, and are
         # passed over with one lookup.
         self.first_folded = set()
@@ -188,7 +187,6 @@ class MentionMatcher:
             (self.first_exact if case_sensitive else self.first_folded).add(words[0])
             beginnings = self.exact_beginnings if case_sensitive else self.folded_beginnings
             beginnings.update(words[:length] for length in range(1, len(words) + 1))
-            self.longest = max(self.longest, len(words))
 
     def segments(self, text, *, exclude=None, first_only=True):
         """The text cut into [piece, target-or-None]; `exclude` (the page's own concept) is

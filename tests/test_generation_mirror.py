@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def redis_cache(settings, redis_url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "terms.rediscache.RedisCache",  # as settings.py has it
             "LOCATION": redis_url,
             "KEY_PREFIX": "mirror-test",
         }
