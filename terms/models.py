@@ -82,7 +82,47 @@ class Domain(models.Model):
         return value or self.slug
 
 
-class Concept(models.Model):
+class ShownTexts:
+    """What a page in a language shows of a concept's texts, by the fallback rule: for
+    anything whose `texts_by_language()` gives {language: text}, each text having a term,
+    acronyms, variants and a definition (a Concept with `texts` prefetched, or a search
+    result read without model instances)."""
+
+    def shown_text(self, language):
+        """The text whose definition a page in `language` shows (the fallback rule), or
+        None when no language has a definition."""
+        by_language = self.texts_by_language()
+        _definition, code = first_present(
+            lambda code: by_language[code].definition if code in by_language else "", language
+        )
+        content = by_language.get(code)
+        return content if content and content.definition else None
+
+    def shown(self, part, language):
+        """`part` (term, acronyms, variants) as a page in `language` shows it: its own, else
+        the first language that has it (the fallback rule)."""
+        by_language = self.texts_by_language()
+        value, _code = first_present(
+            lambda code: getattr(by_language[code], part) if code in by_language else "",
+            language,
+        )
+        return value if part == "term" else list(value)
+
+    def other_texts(self, language):
+        """The texts with a term in the other languages, in settings order."""
+        by_language = self.texts_by_language()
+        return [
+            by_language[code]
+            for code in content_languages()
+            if code != language and code in by_language and by_language[code].term
+        ]
+
+    def display_term(self, language):
+        """The term to show on a page in `language`, with the fallback rule."""
+        return self.shown("term", language)
+
+
+class Concept(ShownTexts, models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=100,
@@ -142,40 +182,6 @@ class Concept(models.Model):
     def texts_by_language(self):
         """`{language: ConceptText}`; queries once unless `texts` was prefetched."""
         return {t.language: t for t in self.texts.all()}
-
-    def shown_text(self, language):
-        """The text whose definition a page in `language` shows (the fallback rule), or
-        None when no language has a definition. Needs `texts` prefetched."""
-        by_language = self.texts_by_language()
-        _definition, code = first_present(
-            lambda code: by_language[code].definition if code in by_language else "", language
-        )
-        content = by_language.get(code)
-        return content if content and content.definition else None
-
-    def shown(self, part, language):
-        """`part` (term, acronyms, variants) as a page in `language` shows it: its own, else
-        the first language that has it (the fallback rule). Needs `texts` prefetched."""
-        by_language = self.texts_by_language()
-        value, _code = first_present(
-            lambda code: getattr(by_language[code], part) if code in by_language else "",
-            language,
-        )
-        return value if part == "term" else list(value)
-
-    def other_texts(self, language):
-        """The texts with a term in the other languages, in settings order."""
-        by_language = self.texts_by_language()
-        return [
-            by_language[code]
-            for code in content_languages()
-            if code != language and code in by_language and by_language[code].term
-        ]
-
-    def display_term(self, language):
-        """The term to show on a page in `language`, with the fallback rule. Triggers a
-        query unless `texts` was prefetched."""
-        return self.shown("term", language)
 
 
 class ConceptText(models.Model):

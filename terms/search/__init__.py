@@ -27,14 +27,14 @@ it matches the beginnings of names, never every definition that says "par".
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from terms import text
 from terms.languages import fallback_order, first_present
-from terms.models import Concept, ConceptText, IndexEntry, SearchWord
+from terms.models import Concept, IndexEntry, SearchWord, ShownTexts
 from terms.search.engines import current_engine
 
 MAX_QUERY_LENGTH = 200
@@ -60,9 +60,32 @@ class Match:
     kind: str  # "term", "acronym", "variant", or "definition" (then `text` is its word)
 
 
+class FoundText(NamedTuple):
+    """What a result shows of a concept in one language."""
+
+    language: str
+    term: str
+    acronyms: list
+    variants: list
+    definition: str
+
+
+class FoundConcept(ShownTexts):
+    """A concept as a result shows it: its slug and its texts, read in one query of plain
+    values. Model instances of 20 concepts and their texts cost the search page more than
+    the full-text query (3 ms against 0.2 ms for the rows at 10,000 concepts)."""
+
+    def __init__(self, slug):
+        self.slug = slug
+        self.texts = {}
+
+    def texts_by_language(self):
+        return self.texts
+
+
 @dataclass
 class SearchResult:
-    concept: Concept
+    concept: FoundConcept
     term: str
     untranslated: bool
     acronyms: list
@@ -285,9 +308,7 @@ def _ranked(matches, words, clauses, language, limit):
     tiers = {concept_id: _tier(labels, words, clauses) for concept_id, labels in matches.items()}
     best = sorted(matches, key=lambda concept_id: (*tiers[concept_id], position[concept_id]))
     best = best[:limit]
-    # The linked form of each definition is the term page's business, and the biggest column.
-    texts = models.Prefetch("texts", queryset=ConceptText.objects.defer("definition_links"))
-    concepts = Concept.objects.prefetch_related(texts).in_bulk(best)
+    concepts = _found_concepts(best)
     return [
         _result(
             concepts[concept_id],
@@ -300,6 +321,19 @@ def _ranked(matches, words, clauses, language, limit):
         for concept_id in best
         if concept_id in concepts
     ]
+
+
+def _found_concepts(concept_ids):
+    """{concept id: FoundConcept} of `concept_ids`."""
+    rows = Concept.objects.filter(id__in=concept_ids).values_list(
+        "id", "slug", *(f"texts__{part}" for part in FoundText._fields)
+    )
+    concepts = {}
+    for concept_id, slug, language, *parts in rows:
+        concept = concepts.get(concept_id) or concepts.setdefault(concept_id, FoundConcept(slug))
+        if language is not None:  # a concept without any text yet
+            concept.texts[language] = FoundText(language, *parts)
+    return concepts
 
 
 def _closeness(folded_label, query, clauses):
