@@ -15,7 +15,7 @@ import json
 from django.db import connection
 from django.db.models import Q
 
-from terms.models import Concept, Domain, SearchWord
+from terms.models import Concept, Domain, SearchWord, Status
 
 
 class Engine:
@@ -48,15 +48,21 @@ class SQLiteEngine(Engine):
         expression = " AND ".join(
             self._clause(alternatives, names_only) for alternatives in clauses
         )
-        in_domain, domain_parameters = self._in_domain("d.concept_id")
+        in_domain, domain_parameters = self._in_domain("f.rowid")
+        # Ranked and cut inside the index, published read from the concept (a small row):
+        # a search document keeps its labels after its long definitions, and reading them
+        # for every match (2,700 for `strategie commerc` at 10,000 concepts) cost more than
+        # finding and ranking the matches (14.5 ms against 7.8 ms).
         sql = (
-            "SELECT d.concept_id, d.labels FROM terms_search_fts f "
-            "JOIN terms_searchdocument d ON d.concept_id = f.rowid "
-            f"WHERE terms_search_fts MATCH %s AND d.is_published{in_domain} "
-            f"ORDER BY bm25(terms_search_fts, {self.WEIGHTS}) LIMIT %s"
+            "SELECT d.concept_id, d.labels FROM ("
+            f"SELECT f.rowid AS id, bm25(terms_search_fts, {self.WEIGHTS}) AS score "
+            "FROM terms_search_fts f JOIN terms_concept c ON c.id = f.rowid "
+            f"WHERE terms_search_fts MATCH %s AND c.status = %s{in_domain} "
+            "ORDER BY score LIMIT %s"
+            ") ranked JOIN terms_searchdocument d ON d.concept_id = ranked.id ORDER BY ranked.score"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *domain_parameters, limit])
+            cursor.execute(sql, [expression, Status.PUBLISHED, *domain_parameters, limit])
             return _with_labels(cursor.fetchall())
 
     @classmethod
@@ -69,7 +75,8 @@ class SQLiteEngine(Engine):
             prefix = "*" if names_only or _prefix_everywhere(word) else ""
             options.append(f'{{{words}}} : "{word}"{prefix}')
             options.extend(f'{{{stems_columns}}} : "{stem}"' for stem in sorted(stems))
-        return "(" + " OR ".join(options) + ")"
+        # A typo's correction often shares the word's stems: each is looked up once.
+        return "(" + " OR ".join(dict.fromkeys(options)) + ")"
 
     def corrections(self, word):
         # One edit keeps either the first two or the last two letters of a word of
@@ -131,7 +138,7 @@ class PostgresEngine(Engine):
         for word, stems in alternatives:
             options.append(f"{word}:*" if names_only or _prefix_everywhere(word) else word)
             options.extend(sorted(stems))
-        return "(" + " | ".join(options) + ")"
+        return "(" + " | ".join(dict.fromkeys(options)) + ")"
 
     def corrections(self, word):
         with connection.cursor() as cursor:
