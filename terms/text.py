@@ -350,6 +350,11 @@ def word_spans(text):
     return _WORD.finditer(text)
 
 
+def written_words(text):
+    """The words of `text` as written, each once, in order of first appearance."""
+    return dict.fromkeys(_WORD.findall(text))
+
+
 # -- differences ------------------------------------------------------------------------
 
 _DIFF_TOKEN = re.compile(r"\s+|[^\s]+")
