@@ -41,6 +41,8 @@ def root_redirect(request):
 # Django keeps its language cookie for the browser session unless told otherwise; a
 # reader's choice of language should outlast closing the browser.
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+# Stands for the slug in a term page address reversed once for many results.
+SLUG_PLACEHOLDER = "SLUG"
 
 
 @require_safe
@@ -204,7 +206,16 @@ def search(request):
     # An unknown domain (an old link, a typo) searches every domain, and the page says so.
     wanted = request.GET.get("domain", "")
     domain = next((link for link in domains if link.slug == wanted), None)
-    outcome = glossary_search.search(query, language, domain=domain.slug if domain else None)
+    outcome = glossary_search.search(
+        query,
+        language,
+        domain=domain.slug if domain else None,
+        generation=glossary_generation(request),
+    )
+    # One reverse() for the 20 results: each cost as much as its excerpt.
+    url_pattern = reverse("terms:detail", kwargs={"slug": SLUG_PLACEHOLDER})
+    for result in outcome.results:
+        result.url = url_pattern.replace(SLUG_PLACEHOLDER, result.slug)
     context = {
         "query": query,
         "outcome": outcome,

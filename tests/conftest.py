@@ -23,11 +23,13 @@ def _fresh_cache():
     from terms import generation_mirror
     from terms.caching import recent_pages
     from terms.index import domain_choices
+    from terms.search import known_corrections
 
     def forget():
         cache.clear()
         recent_pages.clear()
         domain_choices.cache_clear()
+        known_corrections.cache_clear()
         generation_mirror.listener.reset()
 
     forget()

@@ -25,6 +25,7 @@ A query made only of articles and prepositions (`par`, `the`) is a word still be
 it matches the beginnings of names, never every definition that says "par".
 """
 
+import functools
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -36,7 +37,14 @@ from django.utils.safestring import mark_safe
 
 from terms import text
 from terms.languages import fallback_order, first_present
-from terms.models import Concept, ConceptText, IndexEntry, SearchWord, ShownTexts
+from terms.models import (
+    Concept,
+    ConceptText,
+    GlossaryState,
+    IndexEntry,
+    SearchWord,
+    ShownTexts,
+)
 from terms.search.engines import current_engine
 
 MAX_QUERY_LENGTH = 200
@@ -103,6 +111,8 @@ class SearchResult:
     language: str = field(default="", repr=False)
     words: list = field(default_factory=list, repr=False)
     clauses: list = field(default_factory=list, repr=False)
+    # The term page's address, as the page showing the result writes it.
+    url: str = ""
 
     @property
     def slug(self):
@@ -161,20 +171,23 @@ def query_words(query):
     return text.words_of(query)[:MAX_QUERY_WORDS]
 
 
-def search(query, language, *, limit=MAX_RESULTS, domain=None):
+def search(query, language, *, limit=MAX_RESULTS, domain=None, generation=None):
     """Ranked published concepts for `query`, presented in `language`, with a
     "did you mean" when nothing matches. `domain`: a domain's slug, to search its
-    concepts only (an unknown slug finds nothing)."""
+    concepts only (an unknown slug finds nothing). `generation`: the glossary's
+    (`GlossaryState.for_readers`), when the caller has read it already."""
     words = query_words(query)
     if not words:
         return SearchOutcome(query=query, results=[])
     engine = current_engine(domain=domain)
+    if generation is None:
+        generation = GlossaryState.for_readers()
     # Among other words, a one-letter word (an elision or an initial: `prévision
     # d’entreprise`, `e commerce`) or a function word (`de`, `the`) narrows nothing and,
     # matched as a prefix, would scan most of the index. The ranking still compares the
     # whole query with the names.
     searched = _matched_words(words)
-    clauses = _clauses(searched, engine)
+    clauses = _clauses(searched, generation)
     # Only fillers (`par`, `the`): a word still being typed, matched against names only;
     # as a word of definitions it would find nearly every concept, for no reason a reader
     # could see.
@@ -186,7 +199,9 @@ def search(query, language, *, limit=MAX_RESULTS, domain=None):
         matches = _matches(engine, clauses, limit, names_only=names_only)
     if matches:
         return SearchOutcome(query=query, results=_ranked(matches, words, clauses, language, limit))
-    return SearchOutcome(query=query, results=[], did_you_mean=_did_you_mean(words, engine))
+    return SearchOutcome(
+        query=query, results=[], did_you_mean=_did_you_mean(words, engine, generation)
+    )
 
 
 def _matches(engine, clauses, limit, *, names_only=False):
@@ -256,24 +271,32 @@ class Clauses(list):
         return any(self.met_by(word) for word in words)
 
 
-def _clauses(words, engine):
+@functools.lru_cache(maxsize=4096)
+def known_corrections(word, generation):
+    """Vocabulary words that may be `word` with a typo, sorted: once per worker and glossary
+    `generation` (every change moves it on). Readers typing a query send its first words
+    again at every key press (`vente`, `vente c`, `vente co`…)."""
+    return tuple(sorted(set(current_engine().corrections(word))))
+
+
+def _clauses(words, generation):
     clauses = []
     for word in words:
         alternatives = [(word, text.stems_of(word))]
         if len(word) >= TYPO_MIN_LENGTH:
-            for correction in sorted(set(engine.corrections(word))):
+            for correction in known_corrections(word, generation):
                 if correction != word and text.within_one_edit(word, correction):
                     alternatives.append((correction, text.stems_of(correction)))
         clauses.append(alternatives)
     return Clauses(clauses)
 
 
-def _did_you_mean(words, engine):
+def _did_you_mean(words, engine, generation):
     """The query with each unknown word replaced by its nearest known word, if any."""
     proposal = []
     changed = False
     for word in words:
-        candidates = set(engine.corrections(word)) if len(word) >= 4 else set()
+        candidates = known_corrections(word, generation) if len(word) >= 4 else ()
         nearest = sorted((text.edit_distance(word, c), c) for c in candidates)
         if nearest and nearest[0][0] <= 2 and nearest[0][1] != word:
             proposal.append(nearest[0][1])
