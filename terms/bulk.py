@@ -10,6 +10,7 @@ statement is enough: several times faster on SQLite, and one query whatever the 
 of rows. PostgreSQL takes new rows through COPY, faster still.
 """
 
+import json
 import logging
 
 from django.db import DatabaseError, connection, transaction
@@ -37,25 +38,33 @@ PLAIN_TYPES = {
 }
 
 
-def _prepared(fields, rows):
-    """`rows` with each value as the database driver takes it (JSON, dates…)."""
+def _prepared(fields, rows, *, copy=False):
+    """`rows` with each value as the database driver takes it (JSON, dates…). `copy`: for
+    PostgreSQL's COPY, which takes JSON as text."""
     preparers = [
-        None if field.get_internal_type() in PLAIN_TYPES else _preparer(field) for field in fields
+        (position, _preparer(field, copy))
+        for position, field in enumerate(fields)
+        if field.get_internal_type() not in PLAIN_TYPES
     ]
-    if not any(preparers):
+    if not preparers:
         return rows
-    return [
-        tuple(
-            value if prepare is None else prepare(value)
-            for value, prepare in zip(row, preparers, strict=True)
-        )
-        for row in rows
-    ]
+    prepared = []
+    for row in rows:
+        row = list(row)
+        for position, prepare in preparers:
+            row[position] = prepare(row[position])
+        prepared.append(row)
+    return prepared
 
 
-def _preparer(field):
+def _preparer(field, copy=False):
     """The field's preparation of a value, remembering the last one: the dates of a write
     are all the same moment, and preparing one costs more than the statement's share."""
+    plain_json = field.get_internal_type() == "JSONField" and field.encoder is None
+    if plain_json and (copy or connection.vendor == "sqlite"):
+        # What the field and the backend do with a JSON value, without their four calls
+        # for each of the 180,000 of a 10,000-concept import.
+        return _json_text
     last = [object(), None]
 
     def prepare(value):
@@ -66,16 +75,21 @@ def _preparer(field):
     return prepare
 
 
+def _json_text(value):
+    return None if value is None else json.dumps(value)
+
+
 def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
     """INSERT `rows` (tuples of values in `field_names` order) into `model`'s table."""
     if not rows:
         return
     fields = [model._meta.get_field(name) for name in field_names]
-    rows = _prepared(fields, rows)
+    copy = connection.vendor == "postgresql" and not ignore_conflicts
+    rows = _prepared(fields, rows, copy=copy)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     _tidy_after_commit(model, len(rows))
-    if connection.vendor == "postgresql" and not ignore_conflicts:
+    if copy:
         # COPY streams the rows in one go: executemany sends them one statement at a
         # time, even pipelined, and took 40 % of a 10,000-concept import.
         with connection.cursor() as cursor:
