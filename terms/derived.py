@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from terms import mentions, text
+from terms import halves, mentions, text
 from terms.bulk import insert_rows
 from terms.languages import content_languages, first_present
 from terms.models import (
@@ -104,12 +104,6 @@ def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
     concepts that may name a wording that appears or disappears (`changed_wordings`).
     `removed` are ids of concepts about to be deleted. Reads the glossary, never writes."""
     prepared = Prepared(keys=list(contents_of))
-    for key, (published, contents) in contents_of.items():
-        prepared.entries += index_entries(key, published, contents)
-        document = search_document(key, published, contents)
-        prepared.documents.append(document)
-        prepared.words |= vocabulary_of(document[NAMES])
-
     # The names every definition may use: the changed concepts' new ones, the others' own.
     ranks = {key: (0, key) if isinstance(key, int) else (1, n) for n, key in enumerate(contents_of)}
     names = []
@@ -145,13 +139,33 @@ def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
             )
             if concept_id not in contents_of
         ]
+
+    def derive(concepts, definitions):
+        """What `concepts` and `definitions` give, as plain values (terms/halves.py)."""
+        entries, documents, words, linked = [], [], set(), []
+        for key, (published, contents) in concepts:
+            entries += index_entries(key, published, contents)
+            document = search_document(key, published, contents)
+            documents.append(document)
+            words |= vocabulary_of(document[NAMES])
+        for key, language, definition, links in definitions:
+            segments = matcher.segments(definition, exclude=key)
+            targets = text.linked_targets(segments)
+            linked.append((key, language, None if segments == links else segments, targets))
+        return entries, documents, words, linked
+
     scope = dict.fromkeys(contents_of)
-    for key, language, definition, links in definitions:
-        scope[key] = None
-        segments = matcher.segments(definition, exclude=key)
-        prepared.mentions += [(key, target) for target in text.linked_targets(segments)]
-        if segments != links:
-            prepared.links.append((key, language, segments))
+    for entries, documents, words, linked in halves.in_two(
+        derive, list(contents_of.items()), definitions
+    ):
+        prepared.entries += entries
+        prepared.documents += documents
+        prepared.words |= words
+        for key, language, segments, targets in linked:
+            scope[key] = None
+            prepared.mentions += [(key, target) for target in targets]
+            if segments is not None:
+                prepared.links.append((key, language, segments))
     prepared.scope = list(scope)
     return prepared
 

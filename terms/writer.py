@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from terms import derived, history, text
+from terms import collector, derived, history, text
 from terms.bulk import delete_rows, insert_rows, update_rows
 from terms.interchange.errors import UnreadableFile
 from terms.interchange.service import read_records
@@ -169,6 +169,7 @@ class ImportReport:
 # -- the doors ---------------------------------------------------------------------
 
 
+@collector.while_paused
 def import_file(
     data,
     *,

@@ -9,6 +9,7 @@ can never disagree about what a file holds.
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from terms import collector
 from terms.interchange import skos, spreadsheet, tbx
 from terms.interchange.errors import UnreadableFile
 from terms.interchange.formats import FORMATS, guess_format
@@ -73,6 +74,7 @@ def domain_names():
     return dict(Domain.objects.values_list("slug", "names"))
 
 
+@collector.while_paused
 def export_file(
     file_format, queryset=None, *, include_drafts=None, columns=None, base_url=None, progress=None
 ):
