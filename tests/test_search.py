@@ -119,6 +119,20 @@ def test_did_you_mean_when_nothing_matches(seed):
 
 
 @pytest.mark.django_db
+def test_typos_of_a_word_added_since_the_last_search_are_corrected(seed, client):
+    """Corrections are kept per word and glossary generation: a new name is corrected as
+    soon as it is saved, on the page as in the API. (The typo is not in the last word, which
+    is also compared with the beginnings of known words when nothing matches.)"""
+    query = {"q": "kumqautier commercial"}
+    assert client.get("/fr/search/", query).context["outcome"].results == []
+    make_concept("kumquat", fr="Kumquatier commercial", en="Kumquat seller")
+    results = client.get("/fr/search/", query).context["outcome"].results
+    assert [result.slug for result in results][:1] == ["kumquat"]
+    api = client.get("/api/search/", {**query, "lang": "fr"}).json()
+    assert [result["slug"] for result in api["results"]][:1] == ["kumquat"]
+
+
+@pytest.mark.django_db
 def test_matched_words_are_highlighted_in_the_excerpt(seed):
     body = Client().get("/fr/search/", {"q": "webinaires"}).content.decode()
     assert "<mark>webinaires</mark>" in body
