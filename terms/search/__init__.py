@@ -26,7 +26,6 @@ it matches the beginnings of names, never every definition that says "par".
 """
 
 import functools
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -45,7 +44,7 @@ from terms.models import (
     SearchWord,
     ShownTexts,
 )
-from terms.search.engines import current_engine
+from terms.search.engines import current_engine, json_value
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
@@ -366,14 +365,9 @@ def _found_concepts(concept_ids):
         concept = concepts.get(concept_id) or concepts.setdefault(concept_id, FoundConcept(slug))
         if language is not None:  # a concept without any text yet
             concept.texts[language] = FoundText(
-                language, term, _json_list(acronyms), _json_list(variants), definition
+                language, term, json_value(acronyms), json_value(variants), definition
             )
     return concepts
-
-
-def _json_list(value):
-    # Both drivers hand JSON columns over as text to a raw cursor, as to the ORM.
-    return json.loads(value) if isinstance(value, str) else list(value or ())
 
 
 def _closeness(folded_label, query, clauses):

@@ -160,11 +160,13 @@ def _prefix_everywhere(word):
 
 
 def _with_labels(rows):
-    # Django has both drivers hand JSON over as text, for its JSONField to decode.
-    return [
-        (concept_id, json.loads(labels) if isinstance(labels, str) else labels)
-        for concept_id, labels in rows
-    ]
+    return [(concept_id, json_value(labels)) for concept_id, labels in rows]
+
+
+def json_value(value):
+    """A JSON column's value read by a raw cursor: Django has both drivers hand JSON over
+    as text, for its JSONField to decode."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def current_engine(domain=None):
