@@ -79,8 +79,10 @@ def _json_text(value):
     return None if value is None else json.dumps(value)
 
 
-def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
-    """INSERT `rows` (tuples of values in `field_names` order) into `model`'s table."""
+def insert_rows(model, field_names, rows, *, ignore_conflicts=False, triggered=False):
+    """INSERT `rows` (tuples of values in `field_names` order) into `model`'s table.
+    `triggered`: the table's inserts fire a trigger (SQLite's search index), run best once
+    for all the rows (see _insert_in_one_statement)."""
     if not rows:
         return
     fields = [model._meta.get_field(name) for name in field_names]
@@ -108,7 +110,23 @@ def insert_rows(model, field_names, rows, *, ignore_conflicts=False):
             suffix = " ON CONFLICT DO NOTHING"
     sql = f"{verb} INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}){suffix}"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if triggered and connection.vendor == "sqlite" and not ignore_conflicts:
+            _insert_in_one_statement(cursor, quote(model._meta.db_table), columns, sql, rows)
+        else:
+            cursor.executemany(sql, rows)
+
+
+def _insert_in_one_statement(cursor, table, columns, sql, rows):
+    """Rows staged in a temporary table, then copied by one INSERT … SELECT. FTS5, fed by a
+    trigger, writes what it gathered at the end of each statement that fed it: one row per
+    statement made a segment per row, to merge again and again (3.5 s for the search
+    documents of 10,000 long definitions, against 1.8 s in one statement)."""
+    staging = connection.ops.quote_name("bulk_staging")
+    cursor.execute(f"DROP TABLE IF EXISTS temp.{staging}")
+    cursor.execute(f"CREATE TEMP TABLE {staging} AS SELECT {columns} FROM {table} WHERE 0")
+    cursor.executemany(sql.replace(f"INTO {table} ", f"INTO temp.{staging} ", 1), rows)
+    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM temp.{staging}")
+    cursor.execute(f"DROP TABLE temp.{staging}")
 
 
 def update_rows(model, field_names, rows):

@@ -188,6 +188,7 @@ def apply(prepared, new_ids):
         SearchDocument,
         SEARCH_DOCUMENT_FIELDS,
         [(id_of(row[0]), *row[1:]) for row in prepared.documents],
+        triggered=True,
     )
     insert_rows(
         SearchWord,

@@ -7,11 +7,12 @@ CI runs the suite on both.
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from terms.models import Concept, Status
 from terms.search import clean_query, search
-from terms.writer import import_file, set_status
+from terms.writer import delete_concepts, import_file, set_status
 from tests.conftest import make_concept
 
 FIRST_RESULTS = [
@@ -187,6 +188,34 @@ def test_the_index_follows_imports_edits_and_deletions(seed):
     assert search("froid", "fr").results == []
     Concept.objects.get(slug="prospect").delete()
     assert search("prospect chaud", "fr").results == []
+
+
+def slugs(query):
+    return [result.slug for result in search(query, "fr").results]
+
+
+@pytest.mark.django_db
+def test_a_big_import_and_its_rewrite_leave_the_index_true_to_the_documents():
+    """Thousands of documents written at once (SQLite feeds its index in one statement)."""
+    rows = ["slug,status,term_fr,definition_fr"]
+    rows += [f"c{n},published,Terme {n},Définition ancienne numéro {n}" for n in range(2500)]
+    assert import_file("\n".join(rows).encode(), file_name="glossary.csv").ok
+    assert slugs("ancienne 1234")[:1] == ["c1234"]
+    rewritten = [row.replace("ancienne", "nouvelle") for row in rows]
+    rewritten += [f"d{n},published,Autre {n},Définition nouvelle numéro {n}" for n in range(500)]
+    assert import_file("\n".join(rewritten).encode(), file_name="glossary.csv").ok
+    deleted = Concept.objects.filter(slug__in=[f"d{n}" for n in range(100)])
+    delete_concepts(list(deleted.values_list("pk", flat=True)))
+
+    assert slugs("ancienne") == []
+    assert slugs("nouvelle 1234")[:1] == ["c1234"]
+    assert slugs("autre 450")[:1] == ["d450"]
+    assert "d50" not in slugs("autre 50")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # raises if the index and its documents differ
+            cursor.execute(
+                "INSERT INTO terms_search_fts(terms_search_fts, rank) VALUES ('integrity-check', 1)"
+            )
 
 
 @pytest.mark.django_db
