@@ -26,10 +26,19 @@ _LIGATURES = {
     "ﬂ": "fl",
 }
 _LIGATURE_TABLE = str.maketrans(_LIGATURES)
-# Joiners vanish, apostrophes become word breaks, ligatures expand: one pass.
-_FOLD_TABLE = str.maketrans(
-    {**{c: "" for c in _JOINERS}, **{c: " " for c in _APOSTROPHES}, **_LIGATURES}
-)
+# Joiners vanish, apostrophes become word breaks, ligatures expand. Only the non-ASCII ones
+# need replacing (the others are word breaks anyway), and a definition holds few of them:
+# str.replace of each one present is twice as fast as str.translate over the whole text
+# (1.0 s against 2.2 s for 10,000 long definitions).
+_FOLD_REPLACEMENTS = [
+    (character, replacement)
+    for character, replacement in {
+        **{c: "" for c in _JOINERS},
+        **{c: " " for c in _APOSTROPHES},
+        **_LIGATURES,
+    }.items()
+    if not character.isascii()
+]
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Control characters other than tab and line ends: invisible, and refused by XLSX.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -49,12 +58,15 @@ def fold(text):
     so that what a reader types on a plain keyboard meets what editors wrote.
     """
     text = text or ""
-    # ASCII text needs no table: its apostrophes are word breaks like any other
+    # ASCII text needs no replacement: its apostrophes are word breaks like any other
     # character outside [0-9a-z] below.
     if not text.isascii():
         # Only [0-9a-z] survives below, so dropping every non-ASCII character left after
         # decomposition is the same as stripping accents, and much faster.
-        text = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
+        for character, replacement in _FOLD_REPLACEMENTS:
+            if character in text:
+                text = text.replace(character, replacement)
+        text = unicodedata.normalize("NFKD", text)
         text = text.encode("ascii", "ignore").decode("ascii")
     return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
@@ -285,10 +297,12 @@ def stems_of(word):
 def stemmed(folded_text):
     """Every stem of every word of a text already folded (`fold`), space-separated, for the
     search index."""
-    stems = []
-    for word in folded_text.split():
-        stems.extend(sorted(stems_of(word)))
-    return " ".join(stems)
+    return " ".join(map(_stems_text, folded_text.split()))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stems_text(word):
+    return " ".join(sorted(stems_of(word)))
 
 
 def within_one_edit(a, b):
