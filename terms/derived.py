@@ -74,12 +74,25 @@ class Prepared:
     links: list = field(default_factory=list)  # [(key, language, segments)] to write
     mentions: list = field(default_factory=list)  # [(key, target key)]
 
+    def links_by_text(self, new_ids):
+        """{(concept id, language): segments with target ids} of `links`, once `new_ids`
+        ({slug: id}) are known: the writer inserts new texts with theirs at once, and
+        `apply` writes the others."""
+        id_of = _id_of(new_ids)
+        return {
+            (id_of(key), language): [
+                [piece, None if target is None else id_of(target)] for piece, target in segments
+            ]
+            for key, language, segments in self.links
+        }
+
 
 def refresh(concept_ids, *, changed_wordings=frozenset()):
     """Rebuild what derives from `concept_ids`, already written, relink the definitions that
     a change of `changed_wordings` may affect, and make every cached page stale. To be called
     inside the writer's transaction."""
-    apply(prepare(load_contents(concept_ids), changed_wordings=changed_wordings), {})
+    prepared = prepare(load_contents(concept_ids), changed_wordings=changed_wordings)
+    apply(prepared, {}, prepared.links_by_text({}))
 
 
 def load_contents(concept_ids):
@@ -170,13 +183,18 @@ def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
     return prepared
 
 
-def apply(prepared, new_ids):
-    """Write what `prepare` computed; `new_ids` are {slug: id} of the concepts it knew as
-    `New(slug)`. Ends with the one generation bump of the change."""
-
+def _id_of(new_ids):
     def id_of(key):
         return new_ids[key.slug] if isinstance(key, New) else key
 
+    return id_of
+
+
+def apply(prepared, new_ids, links):
+    """Write what `prepare` computed; `new_ids` are {slug: id} of the concepts it knew as
+    `New(slug)`, `links` the definitions' links still to write (`links_by_text`, less those
+    of texts inserted with theirs). Ends with the one generation bump of the change."""
+    id_of = _id_of(new_ids)
     concept_ids = [id_of(key) for key in prepared.keys]
     for chunk in chunks(concept_ids):
         IndexEntry.objects.filter(concept_id__in=chunk).delete()
@@ -197,14 +215,7 @@ def apply(prepared, new_ids):
         ignore_conflicts=True,
     )
     _save_links(
-        [
-            (
-                [[piece, None if target is None else id_of(target)] for piece, target in segments],
-                id_of(key),
-                language,
-            )
-            for key, language, segments in prepared.links
-        ]
+        [(segments, concept_id, language) for (concept_id, language), segments in links.items()]
     )
     through = Concept.mentions.through
     for chunk in chunks([id_of(key) for key in prepared.scope]):

@@ -702,7 +702,8 @@ def _write(changes, *, user, reason, when, prepared=None):
     upserts = [c for c in changes if c.after is not None]
     deletions = [c for c in changes if c.after is None]
     ids = _write_concepts(upserts, when)
-    texts = _write_texts(upserts, ids)
+    links = prepared.links_by_text(ids) if prepared is not None else {}
+    texts = _write_texts(upserts, ids, links)
     _write_links(upserts, ids)
     _write_domains(upserts, ids)
     versions = [
@@ -725,7 +726,7 @@ def _write(changes, *, user, reason, when, prepared=None):
             [ids[c.after.slug] for c in upserts], changed_wordings=_changed_wordings(changes)
         )
     else:
-        derived.apply(prepared, ids)
+        derived.apply(prepared, ids, links)
     return {c.after.slug: ids[c.after.slug] for c in upserts}
 
 
@@ -781,9 +782,11 @@ def _write_concepts(upserts, when):
     return ids
 
 
-def _write_texts(upserts, ids):
+def _write_texts(upserts, ids, links):
     """Create, change or delete each language's text; {concept id: {language: (text id,
-    history type, content)}} of what was written, for the history."""
+    history type, content)}} of what was written, for the history. A new text is written
+    with its definition's links, taken out of `links` ({(concept id, language): segments}):
+    updating thousands of rows just inserted cost as much as inserting them."""
     concept_ids = [ids[c.after.slug] for c in upserts if c.before is not None]
     existing = {
         (concept_id, language): text_id
@@ -810,7 +813,10 @@ def _write_texts(upserts, ids):
     insert_rows(
         ConceptText,
         ["concept", "language", *STORED_PARTS, "definition_links"],
-        [(concept_id, language, *text_values(c), []) for concept_id, language, c in inserts],
+        [
+            (concept_id, language, *text_values(c), links.pop((concept_id, language), []))
+            for concept_id, language, c in inserts
+        ],
     )
     update_rows(ConceptText, list(STORED_PARTS), updates)
     delete_rows(ConceptText, "id", deletions)

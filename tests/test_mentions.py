@@ -125,6 +125,11 @@ def test_deleting_a_concept_removes_its_links(seed, editor):
         concept__slug="chargee-du-developpement-de-compte", language="fr"
     )
     assert all(target is None for _piece, target in adr_text.definition_links if _piece == "SDR")
+    # No foreign key guards these rows in the database: the writer deletes them itself.
+    mentions = Concept.mentions.through.objects
+    assert not mentions.filter(from_concept_id=sdr.pk).exists()
+    assert not mentions.filter(to_concept_id=sdr.pk).exists()
+    assert mentions.filter(to_concept__slug="chargee-de-compte").exists()
 
 
 @pytest.mark.django_db
