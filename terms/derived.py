@@ -323,7 +323,7 @@ def search_document(concept_id, published, contents):
         names,
         text.stemmed(names),
         body,
-        text.stemmed(body),
+        text.distinct_stems(body),
         labels,
     )
 

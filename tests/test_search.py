@@ -4,13 +4,14 @@ Runs on whichever engine the database selects (SQLite FTS5 or PostgreSQL);
 CI runs the suite on both.
 """
 
+import importlib
 import json
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-from terms.models import Concept, Status
+from terms.models import Concept, SearchDocument, Status
 from terms.search import clean_query, search
 from terms.writer import delete_concepts, import_file, set_status
 from tests.conftest import make_concept
@@ -213,6 +214,41 @@ def test_a_big_import_and_its_rewrite_leave_the_index_true_to_the_documents():
     assert "d50" not in slugs("autre 50")
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # raises if the index and its documents differ
+            cursor.execute(
+                "INSERT INTO terms_search_fts(terms_search_fts, rank) VALUES ('integrity-check', 1)"
+            )
+
+
+@pytest.mark.django_db
+def test_a_definition_keeps_each_stem_once_and_is_still_found_by_any_form():
+    """A long definition repeats its words: its stems column holds each stem once (the index
+    of 10,000 long definitions halved), and every form of a word still finds it."""
+    definition = "Les comptes clés. " + "Chaque compte suit ses comptes et ses ventes. " * 30
+    rows = ["slug,status,term_fr,definition_fr", f"suivi,published,Suivi,{definition}"]
+    assert import_file("\n".join(rows).encode(), file_name="glossary.csv").ok
+    document = SearchDocument.objects.get(concept__slug="suivi")
+    stems = document.body_stems.split()
+    assert len(stems) == len(set(stems))
+    assert {"compt", "vent"} <= set(stems)
+    for query in ("compte", "comptes", "vente", "ventes", "chaque compte"):
+        assert slugs(query) == ["suivi"], query
+
+
+@pytest.mark.django_db
+def test_the_migration_keeps_each_stem_once_in_documents_written_before():
+    from django.apps import apps
+
+    migration = importlib.import_module("terms.migrations.0020_definition_stems_once")
+    rows = ["slug,status,term_fr,definition_fr", "suivi,published,Suivi,Les comptes et le compte."]
+    assert import_file("\n".join(rows).encode(), file_name="glossary.csv").ok
+    SearchDocument.objects.filter(concept__slug="suivi").update(body_stems="le les compt compt")
+
+    migration.stems_once(apps, None)
+
+    assert SearchDocument.objects.get(concept__slug="suivi").body_stems == "le les compt"
+    assert slugs("comptes") == ["suivi"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO terms_search_fts(terms_search_fts, rank) VALUES ('integrity-check', 1)"
             )
