@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from terms import writer
 from terms.interchange.layouts import Layout
@@ -122,11 +123,14 @@ def _enqueue(job):
 
 def sweep():
     """Drop the files of jobs nobody touched for KEEP_FILES (their pages say so), and the
-    jobs themselves after KEEP_JOBS, unless they run."""
+    jobs themselves after KEEP_JOBS, unless they run; with them, the task queue's own
+    records of the tasks that finished as long ago (one per preview and per import, which
+    the database backend otherwise keeps forever)."""
     now = timezone.now()
     idle = ImportJob.objects.exclude(state=ImportJob.State.RUNNING)
     idle.filter(updated_at__lt=now - KEEP_JOBS).delete()
     idle.filter(updated_at__lt=now - KEEP_FILES).exclude(data=b"").update(data=b"")
+    DBTaskResult.objects.finished().filter(finished_at__lt=now - KEEP_JOBS).delete()
 
 
 # -- the task ------------------------------------------------------------------------

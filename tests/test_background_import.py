@@ -4,9 +4,12 @@ test (the dummy backend keeps them queued until the test runs them, the immediat
 runs them at once); tests/test_background_worker.py runs a real worker process."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from terms import background, writer
 from terms.models import Concept, ImportJob, ImportLock
@@ -271,3 +274,35 @@ def dead_worker():
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return f"{socket.gethostname()}:{process.pid}"
+
+
+@pytest.mark.django_db
+def test_the_sweep_forgets_old_jobs_their_files_and_the_task_records_of_long_ago():
+    now = timezone.now()
+    long_ago, yesterday = now - background.KEEP_JOBS - timedelta(hours=1), now - timedelta(days=2)
+    old_job = ImportJob.objects.create(language="fr", data=b"a", state=ImportJob.State.DONE)
+    idle_job = ImportJob.objects.create(language="fr", data=b"b", state=ImportJob.State.DONE)
+    running = ImportJob.objects.create(language="fr", data=b"c", state=ImportJob.State.RUNNING)
+    ImportJob.objects.filter(pk=old_job.pk).update(updated_at=long_ago)
+    ImportJob.objects.filter(pk__in=[idle_job.pk, running.pk]).update(updated_at=yesterday)
+
+    def task_record(status, finished_at):
+        return DBTaskResult.objects.create(
+            status=status,
+            finished_at=finished_at,
+            args_kwargs={"args": [1], "kwargs": {}},
+            task_path="terms.background.run_import_job",
+            backend_name="default",
+            run_after=now,
+        ).pk
+
+    forgotten = {task_record("SUCCESSFUL", long_ago), task_record("FAILED", long_ago)}
+    kept = {task_record("SUCCESSFUL", yesterday), task_record("READY", None)}
+
+    background.sweep()
+
+    assert not ImportJob.objects.filter(pk=old_job.pk).exists()
+    assert bytes(ImportJob.objects.get(pk=idle_job.pk).data) == b""  # its file, after a day
+    assert bytes(ImportJob.objects.get(pk=running.pk).data) == b"c"
+    remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert kept <= remaining and not forgotten & remaining
