@@ -71,19 +71,17 @@ class Prepared:
     documents: list = field(default_factory=list)  # search rows, likewise
     words: set = field(default_factory=set)
     scope: list = field(default_factory=list)  # the concepts whose definitions are relinked
-    links: list = field(default_factory=list)  # [(key, language, segments)] to write
+    links: list = field(default_factory=list)  # [(key, language, spans)] to write
     mentions: list = field(default_factory=list)  # [(key, target key)]
 
     def links_by_text(self, new_ids):
-        """{(concept id, language): segments with target ids} of `links`, once `new_ids`
+        """{(concept id, language): spans with target ids} of `links`, once `new_ids`
         ({slug: id}) are known: the writer inserts new texts with theirs at once, and
         `apply` writes the others."""
         id_of = _id_of(new_ids)
         return {
-            (id_of(key), language): [
-                [piece, None if target is None else id_of(target)] for piece, target in segments
-            ]
-            for key, language, segments in self.links
+            (id_of(key), language): [[start, end, id_of(target)] for start, end, target in spans]
+            for key, language, spans in self.links
         }
 
 
@@ -162,9 +160,9 @@ def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
             documents.append(document)
             words |= vocabulary_of(document[NAMES])
         for key, language, definition, links in definitions:
-            segments = matcher.segments(definition, exclude=key)
-            targets = text.linked_targets(segments)
-            linked.append((key, language, None if segments == links else segments, targets))
+            spans = matcher.spans(definition, exclude=key)
+            targets = text.linked_targets(spans)
+            linked.append((key, language, None if spans == links else spans, targets))
         return entries, documents, words, linked
 
     scope = dict.fromkeys(contents_of)
@@ -174,11 +172,11 @@ def prepare(contents_of, *, changed_wordings=frozenset(), removed=frozenset()):
         prepared.entries += entries
         prepared.documents += documents
         prepared.words |= words
-        for key, language, segments, targets in linked:
+        for key, language, spans, targets in linked:
             scope[key] = None
             prepared.mentions += [(key, target) for target in targets]
-            if segments is not None:
-                prepared.links.append((key, language, segments))
+            if spans is not None:
+                prepared.links.append((key, language, spans))
     prepared.scope = list(scope)
     return prepared
 
@@ -214,9 +212,7 @@ def apply(prepared, new_ids, links):
         [(word, len(word)) for word in sorted(prepared.words)],
         ignore_conflicts=True,
     )
-    _save_links(
-        [(segments, concept_id, language) for (concept_id, language), segments in links.items()]
-    )
+    _save_links([(spans, concept_id, language) for (concept_id, language), spans in links.items()])
     through = Concept.mentions.through
     for chunk in chunks([id_of(key) for key in prepared.scope]):
         through.objects.filter(from_concept_id__in=chunk).delete()

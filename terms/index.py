@@ -18,7 +18,7 @@ from django.urls import reverse
 from terms.languages import fallback_order, first_present
 from terms.mentions import paragraphs_of
 from terms.models import Concept, Domain, IndexEntry, Status
-from terms.text import letter_of, sort_key
+from terms.text import letter_of, segments_of, sort_key
 
 OTHER_LETTER = "#"
 OTHER_LETTER_URL = "0-9"
@@ -366,7 +366,7 @@ def _linked_paragraphs(concept, shown, include_drafts):
     """
     if shown is None:
         return []
-    segments = shown.definition_links or [[shown.definition, None]]
+    segments = segments_of(shown.definition, shown.definition_links) or [[shown.definition, None]]
     targets = concept.mentions.all() if include_drafts else concept.mentions.published()
     slugs = dict(targets.values_list("id", "slug")) if any(t for _p, t in segments) else {}
     resolved = [(piece, slugs.get(target)) for piece, target in segments]

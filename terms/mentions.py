@@ -1,7 +1,7 @@
 """Mentions: definitions that name other concepts, linked when a concept changes.
 
-A definition is cut once, when it or a name it could contain changes, into
-pieces stored in `ConceptText.definition_links`; `Concept.mentions` holds the
+A definition is cut once, when it or a name it could contain changes: where it names
+a concept is stored in `ConceptText.definition_links`; `Concept.mentions` holds the
 concepts it names, so a term page can list "mentioned in" with one query and
 never scans text while a reader waits. Targets are concept ids, so renaming a
 slug breaks nothing. terms/derived.py decides when to cut; this module says how.

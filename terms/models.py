@@ -234,8 +234,8 @@ class ConceptText(models.Model):
         blank=True,
         help_text=_("Wordings that definitions do not link to this concept by themselves."),
     )
-    # Derived (terms/derived.py): the definition cut into [text, slug-or-null]
-    # pieces, where a slug marks a word that names another concept.
+    # Derived (terms/derived.py): [[start, end, concept id], …], where the definition
+    # names another concept, as character offsets (text.segments_of cuts it there).
     definition_links = models.JSONField(default=list, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["definition_links"])

@@ -203,6 +203,11 @@ class MentionMatcher:
     def segments(self, text, *, exclude=None, first_only=True):
         """The text cut into [piece, target-or-None]; `exclude` (the page's own concept) is
         never linked, and with `first_only` each target is linked at its first mention."""
+        return segments_of(text, self.spans(text, exclude=exclude, first_only=first_only))
+
+    def spans(self, text, *, exclude=None, first_only=True):
+        """[[start, end, target], …]: where `segments` links, as character offsets. What a
+        definition stores: its pieces written out again doubled every long definition."""
         tokens = list(_WORD.finditer(text))
         words = [token.group() for token in tokens]
         folded = list(map(fold_word, words))
@@ -214,7 +219,7 @@ class MentionMatcher:
             for index, (fold_, exact) in enumerate(zip(folded, raw, strict=True))
             if fold_ in first_folded or exact in first_exact
         ]
-        segments, linked, cursor, next_free = [], set(), 0, 0
+        spans, linked, next_free = [], set(), 0
         for index in starts:
             if index < next_free:
                 continue
@@ -222,17 +227,11 @@ class MentionMatcher:
             if match is None:
                 continue
             length, target = match
-            start, end = tokens[index].start(), tokens[index + length - 1].end()
             if target != exclude and not (first_only and target in linked):
-                if start > cursor:
-                    segments.append([text[cursor:start], None])
-                segments.append([text[start:end], target])
+                spans.append([tokens[index].start(), tokens[index + length - 1].end(), target])
                 linked.add(target)
-                cursor = end
             next_free = index + length
-        if cursor < len(text):
-            segments.append([text[cursor:], None])
-        return segments
+        return spans
 
     def _match_at(self, index, folded, raw):
         """(length, target) of the longest name starting at word `index`; of a case-sensitive
@@ -263,8 +262,21 @@ def _words(wording, *, exact):
     return [fold(m.group()) for m in _WORD.finditer(wording)]
 
 
-def linked_targets(segments):
-    return {target for _piece, target in segments if target}
+def segments_of(text, spans):
+    """`text` cut into [piece, target-or-None] at `spans` ([[start, end, target], …])."""
+    segments, cursor = [], 0
+    for start, end, target in spans:
+        if start > cursor:
+            segments.append([text[cursor:start], None])
+        segments.append([text[start:end], target])
+        cursor = end
+    if cursor < len(text):
+        segments.append([text[cursor:], None])
+    return segments
+
+
+def linked_targets(spans):
+    return {target for _start, _end, target in spans}
 
 
 # -- search analysis ----------------------------------------------------------------

@@ -785,7 +785,7 @@ def _write_concepts(upserts, when):
 def _write_texts(upserts, ids, links):
     """Create, change or delete each language's text; {concept id: {language: (text id,
     history type, content)}} of what was written, for the history. A new text is written
-    with its definition's links, taken out of `links` ({(concept id, language): segments}):
+    with its definition's links, taken out of `links` ({(concept id, language): spans}):
     updating thousands of rows just inserted cost as much as inserting them."""
     concept_ids = [ids[c.after.slug] for c in upserts if c.before is not None]
     existing = {

@@ -72,8 +72,8 @@ def derived_rows():
 def slugged(rows, ids):
     """Mention rows by slug: the two imports give the concepts different ids."""
     index, documents, links, mentions = rows
-    links = [(slug, language, [[piece, ids.get(target)] for piece, target in segments])
-             for slug, language, segments in links]  # fmt: skip
+    links = [(slug, language, [[start, end, ids[target]] for start, end, target in spans])
+             for slug, language, spans in links]  # fmt: skip
     return index, documents, links, sorted((ids[a], ids[b]) for a, b in mentions)
 
 
@@ -94,4 +94,4 @@ def test_an_import_on_two_cores_writes_what_one_core_writes(monkeypatch):
     assert on_two == on_one
     index, _documents, links, mentions = on_two
     assert len(index) == 10_000 and len(mentions) > 2500
-    assert any(target for _slug, _language, segments in links for _piece, target in segments)
+    assert any(spans for _slug, _language, spans in links)

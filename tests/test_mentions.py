@@ -1,11 +1,13 @@
 """Mentions: definitions link the concepts they name, computed when a concept changes."""
 
+import importlib
+
 import pytest
 from django.test import Client
 
 from terms.mentions import paragraphs_of
 from terms.models import Concept, ConceptText, Status
-from terms.text import MentionMatcher
+from terms.text import MentionMatcher, segments_of
 from tests.conftest import make_concept
 
 NAMES = [
@@ -22,6 +24,17 @@ def linked(text, exclude=None, first_only=True):
     segments = MentionMatcher(NAMES).segments(text, exclude=exclude, first_only=first_only)
     assert "".join(piece for piece, _ in segments) == text, "no character is lost"
     return [(piece, target) for piece, target in segments if target]
+
+
+def test_a_definition_stores_where_its_links_are_and_is_cut_there_again():
+    matcher = MentionMatcher(NAMES)
+    text = "Le SDR passe la main à l’AE, puis l’AE à la Réussite client."
+    spans = matcher.spans(text)
+    assert spans == [[3, 6, "sdr"], [25, 27, "ae"], [44, 59, "cs"]]
+    assert segments_of(text, spans) == matcher.segments(text)
+    assert [text[start:end] for start, end, _target in spans] == ["SDR", "AE", "Réussite client"]
+    assert segments_of(text, []) == [[text, None]]
+    assert segments_of("", []) == []
 
 
 def test_acronyms_match_whole_words_and_case_sensitively():
@@ -124,7 +137,8 @@ def test_deleting_a_concept_removes_its_links(seed, editor):
     adr_text = ConceptText.objects.get(
         concept__slug="chargee-du-developpement-de-compte", language="fr"
     )
-    assert all(target is None for _piece, target in adr_text.definition_links if _piece == "SDR")
+    segments = segments_of(adr_text.definition, adr_text.definition_links)
+    assert all(target is None for piece, target in segments if piece == "SDR")
     # No foreign key guards these rows in the database: the writer deletes them itself.
     mentions = Concept.mentions.through.objects
     assert not mentions.filter(from_concept_id=sdr.pk).exists()
@@ -193,3 +207,29 @@ def test_editors_mark_a_wording_not_to_link_and_every_definition_follows(seed, e
 
     assert import_file(export_file("csv"), file_name="glossaire.csv").ok
     assert ConceptText.objects.get(concept=ae, language="en").unlinked == ["AE"]
+
+
+@pytest.mark.django_db
+def test_the_migration_turns_stored_pieces_into_spans_and_back(seed):
+    from django.apps import apps
+
+    migration = importlib.import_module("terms.migrations.0021_definition_links_as_spans")
+    adr = ConceptText.objects.get(concept__slug="chargee-du-developpement-de-compte", language="fr")
+    spans = adr.definition_links
+    assert spans and all(len(span) == 3 for span in spans)
+    pieces = segments_of(adr.definition, spans)
+    unlinked = ConceptText.objects.exclude(pk=adr.pk).filter(definition_links=[]).first()
+    ConceptText.objects.filter(pk=adr.pk).update(definition_links=pieces)
+    ConceptText.objects.filter(pk=unlinked.pk).update(
+        definition_links=[[unlinked.definition, None]]  # how a text without links was stored
+    )
+
+    migration.to_spans(apps, None)
+    assert ConceptText.objects.get(pk=adr.pk).definition_links == spans
+    assert ConceptText.objects.get(pk=unlinked.pk).definition_links == []
+
+    migration.to_segments(apps, None)
+    assert ConceptText.objects.get(pk=adr.pk).definition_links == pieces
+    migration.to_spans(apps, None)
+    page = Client().get("/fr/terms/chargee-du-developpement-de-compte/").content.decode()
+    assert 'href="/fr/terms/chargee-du-developpement-des-ventes/"' in page

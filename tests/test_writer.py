@@ -121,7 +121,9 @@ def test_a_deletion_unlinks_the_concept_everywhere_and_relinks_definitions(seed)
         concept = Concept.objects.get(slug=slug)
         assert sdr.pk not in concept.mentions.values_list("pk", flat=True)
         assert all(
-            target != sdr.pk for t in concept.texts.all() for _p, target in t.definition_links
+            target != sdr.pk
+            for t in concept.texts.all()
+            for _start, _end, target in t.definition_links
         )
 
 
