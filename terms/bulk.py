@@ -165,9 +165,22 @@ def delete_rows(model, field_name, values):
 
 
 def _tidy_after_commit(model, count):
+    tidy_after_commit(model._meta.db_table, count)
+
+
+def tidy_after_commit(table, count):
+    """Once the transaction commits, tidy `table` (`tidy_table`) if `count` rows were written."""
     if connection.vendor == "postgresql" and count >= TIDY_AFTER_ROWS:
-        table = model._meta.db_table
         transaction.on_commit(lambda: tidy_table(table))
+
+
+def prepared_for_copy(rows, *, json_positions):
+    """`rows` for PostgreSQL's COPY: the values at `json_positions` as JSON text."""
+    for row in rows:
+        row = list(row)
+        for position in json_positions:
+            row[position] = _json_text(row[position])
+        yield row
 
 
 def tidy_table(table):

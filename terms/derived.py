@@ -13,12 +13,13 @@ database only while it writes (terms/writer.py):
 """
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import connection
 
-from terms import halves, mentions, text
+from terms import halves, mentions, text, vectors
 from terms.bulk import insert_rows
 from terms.languages import content_languages, first_present
 from terms.models import (
@@ -188,10 +189,11 @@ def _id_of(new_ids):
     return id_of
 
 
-def apply(prepared, new_ids, links):
+def apply(prepared, new_ids, links, ahead=None):
     """Write what `prepare` computed; `new_ids` are {slug: id} of the concepts it knew as
     `New(slug)`, `links` the definitions' links still to write (`links_by_text`, less those
-    of texts inserted with theirs). Ends with the one generation bump of the change."""
+    of texts inserted with theirs), `ahead` what `documents_ahead` yielded, if it was used.
+    Ends with the one generation bump of the change."""
     id_of = _id_of(new_ids)
     concept_ids = [id_of(key) for key in prepared.keys]
     for chunk in chunks(concept_ids):
@@ -199,12 +201,6 @@ def apply(prepared, new_ids, links):
         SearchDocument.objects.filter(concept_id__in=chunk).delete()
     insert_rows(
         IndexEntry, INDEX_ENTRY_FIELDS, [(id_of(row[0]), *row[1:]) for row in prepared.entries]
-    )
-    insert_rows(
-        SearchDocument,
-        SEARCH_DOCUMENT_FIELDS,
-        [(id_of(row[0]), *row[1:]) for row in prepared.documents],
-        triggered=True,
     )
     insert_rows(
         SearchWord,
@@ -221,7 +217,42 @@ def apply(prepared, new_ids, links):
         ["from_concept", "to_concept"],
         sorted({(id_of(source), id_of(target)) for source, target in prepared.mentions}),
     )
+    # Last: what the second connection computes meanwhile (`documents_ahead`) is the most
+    # likely to be ready.
+    if ahead is not None:
+        ahead.insert()
+    else:
+        _insert_documents(document_rows(prepared, new_ids))
     GlossaryState.bump()
+
+
+def document_rows(prepared, new_ids):
+    """The search documents of `prepared`, with their concepts' ids."""
+    id_of = _id_of(new_ids)
+    return [(id_of(row[0]), *row[1:]) for row in prepared.documents]
+
+
+def _insert_documents(rows):
+    if connection.vendor == "postgresql":
+        vectors.insert(rows)
+    else:
+        insert_rows(SearchDocument, SEARCH_DOCUMENT_FIELDS, rows, triggered=True)
+
+
+@contextmanager
+def documents_ahead(prepared, new_ids):
+    """On PostgreSQL, for thousands of documents: their search vectors computed on a second
+    connection while the `with` block writes the rest; pass what it yields to `apply`.
+    Else None, and `apply` computes them."""
+    rows = document_rows(prepared, new_ids)
+    if not vectors.Ahead.worth_it(rows):
+        yield None
+        return
+    ahead = vectors.Ahead(rows)
+    try:
+        yield ahead
+    finally:
+        ahead.close()
 
 
 def _save_links(rows):

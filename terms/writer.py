@@ -14,7 +14,7 @@ refused with a sentence, and a writer that meets a busy database gets one too.
 """
 
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -702,31 +702,34 @@ def _write(changes, *, user, reason, when, prepared=None):
     upserts = [c for c in changes if c.after is not None]
     deletions = [c for c in changes if c.after is None]
     ids = _write_concepts(upserts, when)
-    links = prepared.links_by_text(ids) if prepared is not None else {}
-    texts = _write_texts(upserts, ids, links)
-    _write_links(upserts, ids)
-    _write_domains(upserts, ids)
-    versions = [
-        (
-            ids[c.after.slug],
-            history.CHANGED if c.before else history.CREATED,
-            c.after,
-            texts.get(ids[c.after.slug], {}),
-        )
-        for c in upserts
-    ]
-    versions += [
-        (c.concept_id, history.DELETED, c.before, _deleted_texts(c.concept_id, c.before))
-        for c in deletions
-    ]
-    history.record(versions, user=user, reason=reason, when=when)
-    _delete_concepts([c.concept_id for c in deletions])
-    if prepared is None:
-        derived.refresh(
-            [ids[c.after.slug] for c in upserts], changed_wordings=_changed_wordings(changes)
-        )
-    else:
-        derived.apply(prepared, ids, links)
+    # Now that the new concepts have ids, their search vectors can be computed meanwhile.
+    ahead = derived.documents_ahead(prepared, ids) if prepared is not None else nullcontext()
+    with ahead as vectors_ahead:
+        links = prepared.links_by_text(ids) if prepared is not None else {}
+        texts = _write_texts(upserts, ids, links)
+        _write_links(upserts, ids)
+        _write_domains(upserts, ids)
+        versions = [
+            (
+                ids[c.after.slug],
+                history.CHANGED if c.before else history.CREATED,
+                c.after,
+                texts.get(ids[c.after.slug], {}),
+            )
+            for c in upserts
+        ]
+        versions += [
+            (c.concept_id, history.DELETED, c.before, _deleted_texts(c.concept_id, c.before))
+            for c in deletions
+        ]
+        history.record(versions, user=user, reason=reason, when=when)
+        _delete_concepts([c.concept_id for c in deletions])
+        if prepared is None:
+            derived.refresh(
+                [ids[c.after.slug] for c in upserts], changed_wordings=_changed_wordings(changes)
+            )
+        else:
+            derived.apply(prepared, ids, links, vectors_ahead)
     return {c.after.slug: ids[c.after.slug] for c in upserts}
 
 

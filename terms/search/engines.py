@@ -91,8 +91,8 @@ class SQLiteEngine(Engine):
 class PostgresEngine(Engine):
     """PostgreSQL full-text search over the weighted document, trigrams for typos."""
 
-    # Names (A), their stems (B), definitions (C) and their stems (D), stored by
-    # migration 0008 as a generated column with a GIN index.
+    # Names (A), their stems (B), definitions (C) and their stems (D), stored in a column
+    # with a GIN index (migration 0008), written with each document (terms/vectors.py).
     DOCUMENT = "search_vector"
 
     # The names (A) and their stems (B) alone, with an index of their own (migration 0017):
