@@ -264,6 +264,10 @@ def _words(wording, *, exact):
 
 def segments_of(text, spans):
     """`text` cut into [piece, target-or-None] at `spans` ([[start, end, target], …])."""
+    if spans and len(spans[0]) == 2:
+        # Links stored as pieces before migration 0021 (by a server still running the
+        # code of before it, during an upgrade): already cut.
+        return spans
     segments, cursor = [], 0
     for start, end, target in spans:
         if start > cursor:

@@ -20,7 +20,7 @@ import os
 import threading
 import uuid
 
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from terms.bulk import prepared_for_copy, tidy_after_commit
 
@@ -52,6 +52,8 @@ STAGING_PREFIX = "terms_vectors_"
 # Below this many documents the second connection costs more than it saves.
 AHEAD_MIN = 2000
 LEFTOVER_LOCK_TIMEOUT = "200ms"
+# Documents per statement of `insert`: a few MB of JSON even for long definitions.
+INSERT_BATCH = 2000
 
 
 def _names(columns):
@@ -60,20 +62,23 @@ def _names(columns):
 
 def insert(rows):
     """Insert search documents (`rows` in COLUMNS order) with their vectors, in the current
-    transaction: one statement, the rows as one JSON parameter."""
+    transaction: a statement per INSERT_BATCH rows, each batch one JSON parameter (a JSONB
+    value stops at 256 MB: 100,000 documents in one would not pass)."""
     if not rows:
         return
     names = [name for name, _type in COLUMNS]
     record = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)
-    data = json.dumps([dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False)
     tidy_after_commit(TABLE, len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} ({_names(names + VECTORS)}) "
-            f"SELECT {_names(names)}, {DOCUMENT_VECTOR}, {NAME_VECTOR} "
-            f"FROM jsonb_to_recordset(%s::jsonb) AS document({record})",
-            [data],
-        )
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = rows[start : start + INSERT_BATCH]
+            data = [dict(zip(names, row, strict=True)) for row in batch]
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({_names(names + VECTORS)}) "
+                f"SELECT {_names(names)}, {DOCUMENT_VECTOR}, {NAME_VECTOR} "
+                f"FROM jsonb_to_recordset(%s::jsonb) AS document({record})",
+                [json.dumps(data, ensure_ascii=False)],
+            )
 
 
 class Ahead:
@@ -160,6 +165,6 @@ def _drop_leftovers(cursor):
     for table in leftovers:
         try:
             cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}")
-        except OperationalError:  # its lock not granted in time
+        except DatabaseError:  # its lock not granted in time, or another role's table
             continue
     cursor.execute("RESET lock_timeout")

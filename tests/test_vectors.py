@@ -120,3 +120,29 @@ def test_two_big_imports_in_one_transaction_do_not_wait_for_each_other(ahead_fro
     assert import_file(glossary("relance"), file_name="relances.csv").ok
     assert ahead_from_ten == [ROWS, ROWS]
     assert SearchDocument.objects.count() == 2 * ROWS and wrong_vectors() == 0
+
+
+@pytest.mark.django_db
+def test_many_documents_written_in_batches_each_with_its_vectors(monkeypatch):
+    monkeypatch.setattr(vectors, "INSERT_BATCH", 7)  # 30 documents: five statements
+    monkeypatch.setattr(vectors, "AHEAD_MIN", 10_000)
+    assert import_file(glossary(), file_name="pipelines.csv").ok
+    assert SearchDocument.objects.count() == ROWS and wrong_vectors() == 0
+    assert search("pipeline numero 29", "fr").results[0].slug == "pipeline-29"
+
+
+@pytest.mark.django_db
+def test_a_document_written_without_its_vectors_gets_them(monkeypatch):
+    """As a server still running the code of before migration 0022 would write one."""
+    assert import_file(glossary(rows=3), file_name="pipelines.csv").ok
+    concept = Concept.objects.get(slug="pipeline-2")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {vectors.TABLE} WHERE concept_id = %s", [concept.pk])
+        cursor.execute(
+            f"INSERT INTO {vectors.TABLE} (concept_id, is_published, names, name_stems, body, "
+            "body_stems, labels) VALUES (%s, true, 'pipeline numero 2', 'pipelin numero 2', "
+            "'', '', '[[\"Pipeline numéro 2\", \"term\"]]')",
+            [concept.pk],
+        )
+    assert wrong_vectors() == 0
+    assert search("pipeline numero 2", "fr").results[0].slug == "pipeline-2"
