@@ -244,11 +244,10 @@ def documents_ahead(prepared, new_ids):
     """On PostgreSQL, for thousands of documents: their search vectors computed on a second
     connection while the `with` block writes the rest; pass what it yields to `apply`.
     Else None, and `apply` computes them."""
-    rows = document_rows(prepared, new_ids)
-    if not vectors.Ahead.worth_it(rows):
+    if not vectors.Ahead.worth_it(len(prepared.documents)):
         yield None
         return
-    ahead = vectors.Ahead(rows)
+    ahead = vectors.Ahead(document_rows(prepared, new_ids))
     try:
         yield ahead
     finally:

@@ -47,6 +47,8 @@ COLUMNS = [
     ("body_stems", "text"),
     ("labels", "jsonb"),
 ]
+COLUMN_NAMES = [name for name, _type in COLUMNS]
+RECORD = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)  # the columns' definitions
 VECTORS = ["search_vector", "name_vector"]
 STAGING_PREFIX = "terms_vectors_"
 # Below this many documents the second connection costs more than it saves.
@@ -66,17 +68,15 @@ def insert(rows):
     value stops at 256 MB: 100,000 documents in one would not pass)."""
     if not rows:
         return
-    names = [name for name, _type in COLUMNS]
-    record = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)
     tidy_after_commit(TABLE, len(rows))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), INSERT_BATCH):
             batch = rows[start : start + INSERT_BATCH]
-            data = [dict(zip(names, row, strict=True)) for row in batch]
+            data = [dict(zip(COLUMN_NAMES, row, strict=True)) for row in batch]
             cursor.execute(
-                f"INSERT INTO {TABLE} ({_names(names + VECTORS)}) "
-                f"SELECT {_names(names)}, {DOCUMENT_VECTOR}, {NAME_VECTOR} "
-                f"FROM jsonb_to_recordset(%s::jsonb) AS document({record})",
+                f"INSERT INTO {TABLE} ({_names(COLUMN_NAMES + VECTORS)}) "
+                f"SELECT {_names(COLUMN_NAMES)}, {DOCUMENT_VECTOR}, {NAME_VECTOR} "
+                f"FROM jsonb_to_recordset(%s::jsonb) AS document({RECORD})",
                 [json.dumps(data, ensure_ascii=False)],
             )
 
@@ -94,11 +94,10 @@ class Ahead:
         self.thread.start()
 
     @classmethod
-    def worth_it(cls, rows):
+    def worth_it(cls, count):
+        """Whether `count` documents are worth a second connection here."""
         return (
-            connection.vendor == "postgresql"
-            and len(rows) >= AHEAD_MIN
-            and (os.cpu_count() or 1) >= 2
+            connection.vendor == "postgresql" and count >= AHEAD_MIN and (os.cpu_count() or 1) >= 2
         )
 
     def _compute(self):
@@ -109,15 +108,13 @@ class Ahead:
         try:
             with own.cursor() as cursor:
                 _drop_leftovers(cursor)
-                names = [name for name, _type in COLUMNS]
                 vectors = (
                     f"search_vector tsvector GENERATED ALWAYS AS ({DOCUMENT_VECTOR}) STORED, "
                     f"name_vector tsvector GENERATED ALWAYS AS ({NAME_VECTOR}) STORED"
                 )
-                record = ", ".join(f"{name} {type_}" for name, type_ in COLUMNS)
-                cursor.execute(f"CREATE UNLOGGED TABLE {self.staging} ({record}, {vectors})")
+                cursor.execute(f"CREATE UNLOGGED TABLE {self.staging} ({RECORD}, {vectors})")
                 with cursor.cursor.copy(
-                    f"COPY {self.staging} ({_names(names)}) FROM STDIN"
+                    f"COPY {self.staging} ({_names(COLUMN_NAMES)}) FROM STDIN"
                 ) as copy:
                     for row in prepared_for_copy(self.rows, json_positions=[len(COLUMNS) - 1]):
                         copy.write_row(row)
@@ -134,7 +131,7 @@ class Ahead:
             logger.warning("Search vectors computed in the import instead: %s", self.error)
             insert(self.rows)
             return
-        names = _names([name for name, _type in COLUMNS] + VECTORS)
+        names = _names(COLUMN_NAMES + VECTORS)
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"INSERT INTO {TABLE} ({names}) SELECT {names} FROM {self.staging}")
