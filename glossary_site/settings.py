@@ -282,6 +282,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+# Parts of every page that only the language changes (the header's search form, the
+# footer's links), rendered once per worker: `{% cache … using="chrome" %}` in base.html.
+# They hold no glossary data, so they never go stale while the code runs.
+CACHES["chrome"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "chrome",
+}
 # With Redis as the shared cache, each change's generation is published there and every
 # worker hears it (terms/generation_mirror.py); what a worker heard is trusted this many
 # seconds, so a change that bypassed the app shows within twice that. 0 reads the

@@ -32,18 +32,21 @@ def languages(request):
     query = request.META.get("QUERY_STRING", "") if match else ""
     suffix = f"?{query}" if query else ""
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    # Each language's path reversed once: the page's own is needed three times.
+    same_page = {code: _same_page_in(code, match) for code, _name in settings.LANGUAGES}
+    # `next` is this page rebuilt from its view, as `canonical_path`, never the raw path
+    # (which may name another site).
+    back_here = urlencode({"next": same_page[current] + suffix}, safe="/")
     return {
-        "canonical_path": _same_page_in(current, match),
+        "canonical_path": same_page[current],
         "language_links": [
             {
                 "code": code,
                 "name": get_language_info(code)["name_local"],
-                "url": _same_page_in(code, match) + suffix,
-                # `next` is this page rebuilt from its view, as `canonical_path`, never
-                # the raw path (which may name another site).
+                "url": same_page[code] + suffix,
                 "switch_url": reverse("switch-language", kwargs={"language": code})
                 + "?"
-                + urlencode({"next": _same_page_in(current, match) + suffix}, safe="/"),
+                + back_here,
                 "current": code == current,
             }
             for code, _name in settings.LANGUAGES

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def redis_cache(settings, redis_url):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "terms.rediscache.RedisCache",  # as settings.py has it
             "LOCATION": redis_url,
