@@ -179,6 +179,19 @@ def test_language_switch_stays_on_the_same_term(client, seed):
 
 
 @pytest.mark.django_db
+def test_the_header_and_footer_kept_by_each_worker_are_in_the_page_language(client, seed):
+    # Rendered once per worker and language (base.html's "chrome" cache): a French page
+    # served first must not lend its header and footer to the English pages.
+    for _round in range(2):
+        french = client.get("/fr/letters/C/").content.decode()
+        english = client.get("/en/letters/C/").content.decode()
+        assert "Rechercher dans le glossaire" in french
+        assert "Suggérer un terme" in french and 'href="/fr/suggest/"' in french
+        assert "Search the glossary" in english and "Rechercher" not in english
+        assert "Suggest a term" in english and 'href="/en/suggest/"' in english
+
+
+@pytest.mark.django_db
 def test_pages_use_no_external_resource(client, seed):
     for url in ("/fr/", "/fr/letters/A/", "/fr/terms/hybride/", "/fr/search/?q=vente"):
         body = client.get(url).content.decode()
