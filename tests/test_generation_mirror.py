@@ -23,7 +23,7 @@ def redis_cache(settings, redis_url):
             "BACKEND": "terms.rediscache.RedisCache",  # as settings.py has it
             "LOCATION": redis_url,
             "KEY_PREFIX": "mirror-test",
-        }
+        },
     }
     return redis_url
 
