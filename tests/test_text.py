@@ -1,5 +1,7 @@
 """The pure text rules: folding, sort keys, letters, slugs, value lists. No database."""
 
+import random
+
 from terms import text
 
 
@@ -80,3 +82,45 @@ def test_clean_definition_unifies_line_ends_and_keeps_paragraphs():
 
 def test_clean_term_removes_control_characters():
     assert text.clean_term("Vente\x00 \x1b assistée\t") == "Vente assistée"
+
+
+def _first_word_starting_by_walking(written, prefixes):
+    """What `first_word_starting` answers, the slow way: every word folded in turn."""
+    for match in text.word_spans(written):
+        if text.fold_word(match.group()).startswith(tuple(prefixes)):
+            return match.start()
+    return None
+
+
+def test_first_word_starting_finds_a_word_as_written_in_any_case_accent_or_inclusive_form():
+    definition = "Le rôle d’un·e CHARGÉ·E de compte : l’Étude des besoins, avant-vente."
+    assert text.first_word_starting(definition, ["chargee"]) == definition.index("CHARGÉ")
+    assert text.first_word_starting(definition, ["etu"]) == definition.index("Étude")
+    assert text.first_word_starting(definition, ["vente"]) == definition.index("vente")
+    assert text.first_word_starting(definition, ["un"]) == definition.index("un·e")
+    # Only the beginnings of words: "compte" holds "pte", "besoins" holds "soin".
+    assert text.first_word_starting(definition, ["pte", "soin"]) is None
+    assert text.first_word_starting(definition, []) is None
+
+
+def test_first_word_starting_walks_the_words_it_cannot_fold_in_one_expression():
+    for written, prefix in [
+        ("Le cœur de l’offre", "coeur"),
+        ("Straße und Ørsted", "strasse"),
+        ("Продажи et ventes", "ventes"),
+    ]:
+        expected = _first_word_starting_by_walking(written, [prefix])
+        assert expected is not None
+        assert text.first_word_starting(written, [prefix]) == expected
+
+
+def test_first_word_starting_agrees_with_the_word_by_word_walk():
+    # Accents, case, inner and lone middle dots, apostrophes, underscores, digits,
+    # superscripts, ligatures, other scripts and combining accents, at random.
+    alphabet = "aAbeEéÉèçÇ·‧ ’'-_²1kKİıœßøΩж\u0301«» .,"
+    rng = random.Random(42)
+    for _case in range(20_000):
+        written = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        prefixes = ["".join(rng.choice("abek1") for _ in range(rng.randint(1, 3)))]
+        expected = _first_word_starting_by_walking(written, prefixes)
+        assert text.first_word_starting(written, prefixes) == expected, (written, prefixes)

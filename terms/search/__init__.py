@@ -467,17 +467,8 @@ def _excerpt(definition, words):
         return flat
     # At the first word that starts like a query word of three letters or more (a match by
     # stem, or in the names only, starts the excerpt at the beginning).
-    long_words = tuple(w for w in words if len(w) > 2)
-    start = 0
-    # Each word of the definition folded is part of the definition folded whole: a query
-    # word found nowhere in the latter (the result was found by its names, or by a stem)
-    # spares the word-by-word walk, the costliest part of a results page.
-    folded = text.fold(flat) if long_words else ""
-    if any(word in folded for word in long_words):
-        for match in text.word_spans(flat):
-            if text.fold_word(match.group()).startswith(long_words):
-                start = max(0, match.start() - 60)
-                break
+    found = text.first_word_starting(flat, [w for w in words if len(w) > 2])
+    start = max(0, found - 60) if found else 0
     if start:
         start = flat.find(" ", start) + 1
     excerpt = flat[start : start + EXCERPT_LENGTH].rsplit(" ", 1)[0]
