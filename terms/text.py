@@ -390,84 +390,87 @@ def word_spans(text):
     return _WORD.finditer(text)
 
 
-# Characters up to the end of Latin Extended-B: each is, inside a word, one folded
-# character (é → e), or breaks words (a space, a comma), or is "unsure" (œ folds to two
-# characters, ø to none).
-_LATIN_END = 0x024F
 _INNER_DOTS = "\u00b7\u2027"
 _WORD_CHARACTER = re.compile(r"[^\W_]")
+# What a character stands for in a word, one character for one: a folded letter or digit,
+# a break (a space) when it is no word character, _JOINED for a middle dot, _UNSURE for a
+# word character that folds to several characters or none (œ, ø, a Greek letter).
+_JOINED, _UNSURE = "\x02", "\x01"
 
 
-@functools.cache
-def _folding_classes():
-    """Built on first use (20 ms), not when every command imports this module.
-
-    {folded character: every character up to _LATIN_END that folds to it inside a
-    word}, and a pattern of the word characters that `first_word_starting` leaves to the
-    walk: the others (œ, ø), any later one of the Basic Multilingual Plane (Greek,
-    Cyrillic…) and any beyond it. Characters that are not word characters (’, «, –) only
-    break words, as the expression has them."""
-    classes, unsure = {}, []
-    for code in range(0xFFFF + 1):
-        character = chr(code)
-        if _WORD_CHARACTER.match(character):
-            folded = fold(character) if code <= _LATIN_END else ""
-            if len(folded) == 1:
-                classes.setdefault(folded, []).append(character)
-            else:
-                unsure.append(code)
-    # Written as ranges, and listed rather than asked of Unicode ("a word character not in
-    # this list"): looking up the category of each character took 5 µs for a definition.
-    ranges = []
-    for code in unsure:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
+class _OneForOne(dict):
+    def __missing__(self, character):
+        if character in _INNER_DOTS:
+            value = _JOINED
+        elif _WORD_CHARACTER.match(character):
+            folded = fold(character)
+            value = folded if len(folded) == 1 else _UNSURE
         else:
-            ranges.append([code, code])
-    written = "".join(
-        re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
-        for first, last in ranges
-    )
-    return (
-        {folded: "[" + re.escape("".join(chars)) + "]" for folded, chars in classes.items()},
-        re.compile("[" + written + "\U00010000-\U0010ffff]"),
-    )
+            value = " "
+        self[character] = value
+        return value
 
 
-@functools.lru_cache(maxsize=1024)
-def _word_start_pattern(prefixes):
-    """A pattern of a word (as `word_spans` finds them) starting with one of `prefixes`,
-    written as the text may write it: any case, any accent, inner middle dots."""
-    folds_from, _unsure = _folding_classes()
-    dot = f"[{_INNER_DOTS}]?"
-    # The first character, then looking back from it: not after a word character, nor
-    # after a dot that a word character precedes. (Looking back first, the expression
-    # would be tried at every position of the text, four times slower than the walk.)
-    starts = f"(?<![^\\W_].)(?<![^\\W_][{_INNER_DOTS}].)"
-    alternatives = (
-        folds_from[prefix[0]] + starts + "".join(dot + folds_from[c] for c in prefix[1:])
-        for prefix in prefixes
-    )
-    return re.compile("|".join(alternatives))
+_ONE_FOR_ONE = _OneForOne()
+_LATIN_1_FOLDED = bytes(ord(_ONE_FOR_ONE[chr(code)]) for code in range(256))
+_BEYOND_LATIN_1 = re.compile("[^\x00-\xff]")
+
+
+class _LatinOneStandIn(dict):
+    """For a character beyond Latin-1, one of Latin-1 that `_LATIN_1_FOLDED` folds the
+    same way: its folded letter, a space, the middle dot, or æ (unsure)."""
+
+    def __missing__(self, character):
+        value = {_JOINED: "\u00b7", _UNSURE: "\u00e6"}.get(_ONE_FOR_ONE[character])
+        value = self[character] = value or _ONE_FOR_ONE[character]
+        return value
+
+
+_LATIN_1_STAND_IN = _LatinOneStandIn()
+_FOLDED_WORD_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 def first_word_starting(text, prefixes):
     """The position in `text` of its first word (as `word_spans` finds them) whose folded
     form starts with one of `prefixes` (folded words), or None.
 
-    `word_spans` then `fold_word` on every word until one matches is what this answers, in
-    one regular expression instead of one Python step per word: a search page looks for
-    its query in 20 definitions, and that walk was the costliest part of the page. A text
-    holding a word character the expression cannot stand for (œ, a Greek letter) is
-    walked."""
-    prefixes = tuple(prefix for prefix in prefixes if prefix)
+    `word_spans` then `fold_word` on every word until one matches is what this answers,
+    with C code instead of a Python step per word: a search page looks for its query in 20
+    definitions, and that walk was the costliest part of the page. The text is folded one
+    character for one (so a position in it is one in the text) into bytes, where a word
+    starts after a space. A text holding a word character that does not fold to one
+    character (œ, a Greek letter) is walked."""
+    prefixes = [prefix.encode("ascii") for prefix in prefixes if prefix]
     if not prefixes:
         return None
-    folds_from, unsure = _folding_classes()
-    if unsure.search(text) or not all(c in folds_from for p in prefixes for c in p):
-        return _first_word_starting_by_walk(text, prefixes)
-    found = _word_start_pattern(prefixes).search(text)
-    return found.start() if found else None
+    latin_1 = _BEYOND_LATIN_1.sub(lambda match: _LATIN_1_STAND_IN[match.group()], text)
+    folded = latin_1.encode("latin-1").translate(_LATIN_1_FOLDED)
+    if _UNSURE.encode() in folded:
+        return _first_word_starting_by_walk(text, tuple(p.decode() for p in prefixes))
+    joined = []
+    if _JOINED.encode() in folded:
+        # A dot between two word characters joins them (Chargé·e is one word, `chargee`);
+        # any other ends a word. Joining dots are taken out, and counted back after.
+        dots = bytearray(folded)
+        position = folded.find(b"\x02")
+        while position >= 0:
+            if (
+                0 < position < len(dots) - 1
+                and dots[position - 1] in _FOLDED_WORD_BYTES
+                and dots[position + 1] in _FOLDED_WORD_BYTES
+            ):
+                joined.append(position)
+            else:
+                dots[position] = ord(" ")
+            position = folded.find(b"\x02", position + 1)
+        folded = bytes(dots).replace(b"\x02", b"")
+    spaced = b" " + folded
+    starts = [spaced.find(b" " + prefix) for prefix in prefixes]
+    found = min((start for start in starts if start >= 0), default=None)
+    if found is None:
+        return None
+    # Back to the text: each joining dot taken out before the word was one character.
+    return found + sum(1 for taken, position in enumerate(joined) if position - taken <= found)
 
 
 def _first_word_starting_by_walk(text, prefixes):
