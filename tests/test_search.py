@@ -59,6 +59,10 @@ FIRST_RESULTS = [
     ("fr", "asynchone", "asynchrone"),
     ("en", "upsel", "vente-incitative"),
     ("fr", "hybirde", "hybride"),
+    # two letters swapped in a short word, before the last: few of its trigrams are left,
+    # but it is still one typo
+    ("en", "chrun rate", "taux-d-attrition"),
+    ("fr", "vetne incitative", "vente-incitative"),
     # inflections
     ("fr", "chargees de comptes", "chargee-de-compte"),
     ("fr", "cycles de ventes", "cycle-de-vente"),
