@@ -1,15 +1,14 @@
 """What PostgreSQL needs beyond SQL that works: its GIN indexes tidied and its statistics
-gathered after a bulk write, and definitions ranked among a bounded pool. Run by CI's
-PostgreSQL pass (DATABASE_URL); skipped on SQLite, which needs neither."""
+gathered after a bulk write. Run by CI's PostgreSQL pass (DATABASE_URL); skipped on SQLite,
+which needs neither."""
 
 import logging
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from terms import bulk
-from terms.search import engines, search
+from terms.search import search
 from terms.writer import import_file
 
 pytestmark = pytest.mark.skipif(
@@ -51,18 +50,3 @@ def test_a_bulk_import_below_the_threshold_is_not_followed_by_a_tidy(monkeypatch
     data = f"slug,term_fr,definition_fr\n{ROWS}\n".encode()
     assert import_file(data, file_name="pipelines.csv").ok
     assert tidied == []
-
-
-@pytest.mark.django_db
-def test_definitions_are_ranked_among_a_bounded_pool_and_names_still_come_first(seed, monkeypatch):
-    unbounded = [r.slug for r in search("client", "fr").results]
-    monkeypatch.setattr(engines.PostgresEngine, "DEFINITION_POOL", 3)
-    bounded = search("client", "fr").results
-    # Every match among names is still there, in the same order; definitions-only matches
-    # are fewer, from the pool only.
-    names = [r.slug for r in bounded if r.tier < 3]
-    assert names == [slug for slug in unbounded if slug in names]
-    assert 0 < len([r for r in bounded if r.tier == 3]) <= 3
-    in_domain = Client().get("/fr/search/", {"q": "client", "domain": "cycle-de-vie-client"})
-    assert "Cycle de vie client" in in_domain.content.decode()
-    assert in_domain.context["outcome"].results

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 
 from terms.models import Concept, SearchDocument, Status
-from terms.search import clean_query, search
+from terms.search import clean_query, engines, search
 from terms.writer import delete_concepts, import_file, set_status
 from tests.conftest import make_concept
 
@@ -287,3 +287,35 @@ def test_api_search_with_an_empty_or_bad_query_is_calm(seed):
     # A broken parameter is the client's mistake, and the API says which (tests/test_api.py).
     for params in ({"q": "%", "lang": "xx"}, {"q": "a", "limit": "abc"}):
         assert Client().get("/api/search/", params).status_code == 400
+
+
+@pytest.mark.django_db
+def test_definitions_are_ranked_among_a_bounded_pool_and_names_still_come_first(seed, monkeypatch):
+    unbounded = [r.slug for r in search("client", "fr").results]
+    monkeypatch.setattr(engines.Engine, "DEFINITION_POOL", 3)
+    bounded = search("client", "fr").results
+    # Every match among names is still there, in the same order; definitions-only matches
+    # are fewer, from the pool only.
+    names = [r.slug for r in bounded if r.tier < 3]
+    assert names == [slug for slug in unbounded if slug in names]
+    assert 0 < len([r for r in bounded if r.tier == 3]) <= 3
+    in_domain = Client().get("/fr/search/", {"q": "client", "domain": "cycle-de-vie-client"})
+    assert "Cycle de vie client" in in_domain.content.decode()
+    assert in_domain.context["outcome"].results
+
+
+POOLED_ROWS = "slug,domains,term_fr,definition_fr\n" + "\n".join(
+    [f"roche-{n},roches,Roche {n},Une roche où l’on trouve du zircon." for n in range(6)]
+    + [f"gemme-{n},gemmes,Gemme {n},Une pierre taillée dans le zircon." for n in range(2)]
+)
+
+
+@pytest.mark.django_db
+def test_a_search_in_one_domain_ranks_that_domains_matches_not_the_first_found(monkeypatch):
+    assert import_file(POOLED_ROWS.encode(), file_name="pierres.csv").ok
+    monkeypatch.setattr(engines.Engine, "DEFINITION_POOL", 3)
+    # The six rocks are found first, in the index's order: a pool taken before keeping the
+    # domain's concepts would hold none of the gems.
+    found = search("zircon", "fr", domain="gemmes").results
+    assert sorted(result.slug for result in found) == ["gemme-0", "gemme-1"]
+    assert len(search("zircon", "fr").results) == 3
