@@ -398,6 +398,11 @@ _WORD_CHARACTER = re.compile(r"[^\W_]")
 _JOINED, _UNSURE = "\x02", "\x01"
 
 
+# Characters after this one are worked out each time, not kept: a text of every Chinese
+# character would otherwise leave tens of thousands of entries in each worker.
+_KEPT_UP_TO = "\u2fff"
+
+
 class _OneForOne(dict):
     def __missing__(self, character):
         if character in _INNER_DOTS:
@@ -407,7 +412,8 @@ class _OneForOne(dict):
             value = folded if len(folded) == 1 else _UNSURE
         else:
             value = " "
-        self[character] = value
+        if character <= _KEPT_UP_TO:
+            self[character] = value
         return value
 
 
@@ -421,8 +427,10 @@ class _LatinOneStandIn(dict):
     same way: its folded letter, a space, the middle dot, or æ (unsure)."""
 
     def __missing__(self, character):
-        value = {_JOINED: "\u00b7", _UNSURE: "\u00e6"}.get(_ONE_FOR_ONE[character])
-        value = self[character] = value or _ONE_FOR_ONE[character]
+        folded = _ONE_FOR_ONE[character]
+        value = {_JOINED: "\u00b7", _UNSURE: "\u00e6"}.get(folded, folded)
+        if character <= _KEPT_UP_TO:
+            self[character] = value
         return value
 
 
