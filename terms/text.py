@@ -167,7 +167,8 @@ def paragraphs(text):
 # -- mentions ---------------------------------------------------------------------
 
 # A word: letters and digits, with inner middle dots (Chargé·e is one word).
-_WORD = re.compile(r"[^\W_]+(?:[\u00b7\u2027][^\W_]+)*")
+_INNER_DOTS = "\u00b7\u2027"
+_WORD = re.compile(f"[^\\W_]+(?:[{_INNER_DOTS}][^\\W_]+)*")
 
 
 class MentionMatcher:
@@ -390,7 +391,6 @@ def word_spans(text):
     return _WORD.finditer(text)
 
 
-_INNER_DOTS = "\u00b7\u2027"
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 # What a character stands for in a word, one character for one: a folded letter or digit,
 # a break (a space) when it is no word character, _JOINED for a middle dot, _UNSURE for a
