@@ -123,15 +123,21 @@ def measure(base, rows, port):
     }
 
 
-def lines(result):
+def lines(result, *, judged=True):
+    """The report's line; `judged`: against the SPEC's bars, which it sets at 10,000
+    concepts (at 100,000 the figures are reported as they are)."""
     if result is None:
         return []
+
+    def bar(text, passed):
+        return f" (target {text}) {'PASS' if passed else 'FAIL'}" if judged else ""
+
     size_ok = result["description_kb"] < DESCRIPTION_TARGET_KB
     time_ok = result["annotate_ms"] < ANNOTATE_TARGET_MS
     return [
-        f"- embedding script: description {result['description_kb']:.0f} KB gzipped "
-        f"(target < {DESCRIPTION_TARGET_KB} KB) {'PASS' if size_ok else 'FAIL'}; "
+        f"- embedding script: description {result['description_kb']:.0f} KB gzipped"
+        f"{bar(f'< {DESCRIPTION_TARGET_KB} KB', size_ok)}; "
         f"annotating a 50 KB page in Chromium {result['annotate_ms']:.1f} ms, median of "
-        f"{LOADS} loads (target < {ANNOTATE_TARGET_MS} ms) {'PASS' if time_ok else 'FAIL'}, "
+        f"{LOADS} loads{bar(f'< {ANNOTATE_TARGET_MS} ms', time_ok)}, "
         f"after {result['index_ms']:.1f} ms reading the description; {result['marks']} marks",
     ]

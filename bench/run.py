@@ -51,11 +51,12 @@ HOST = "127.0.0.1"  # the only host this script ever sends a request to
 # Where manage.py and gunicorn run: the working tree, or with --commit a snapshot of one commit.
 app_dir = ROOT
 
-# The SPEC's quality bars.
+# The SPEC's quality bars: at 10,000 concepts, and its own at 100,000 (SCALE_CONCEPTS).
 IMPORT_TARGET_S = 20.0  # dry run plus confirm
 EXPORT_TARGET_S = 5.0
 RSS_TARGET_MB = 150.0
 SEARCH_P95_TARGET_MS = 50.0
+SCALE_CONCEPTS = 100_000
 
 TERM_PAGES = 200  # distinct term pages the term load cycles through
 SEARCH_QUERIES = 300  # distinct queries the search load cycles through
@@ -64,6 +65,26 @@ SLOWEST_SHOWN = 5  # slowest paths listed in the report, for targets with many p
 # Inherited settings are dropped: they could point the app at another database or cache
 # (DATABASE_URL, REDIS_URL), require a login, or change gunicorn's workers.
 FOREIGN_SETTINGS = ("DJANGO_", "GLOSSARY_", "DATABASE_", "REDIS_", "GUNICORN_", "WEB_CONCURRENCY")
+
+
+@dataclass(frozen=True)
+class Bars:
+    """The SPEC's bars for a glossary of this size. It sets the exports' and the embedding
+    script's at 10,000 concepts only: at 100,000 their figures are reported unjudged."""
+
+    import_s: float
+    export_s: float | None
+    rss_mb: float
+    search_p95_ms: float
+    embedding: bool
+
+    @classmethod
+    def at(cls, concepts):
+        if concepts >= SCALE_CONCEPTS:
+            return cls(import_s=180.0, export_s=None, rss_mb=200.0, search_p95_ms=100.0,
+                       embedding=False)  # fmt: skip
+        return cls(import_s=IMPORT_TARGET_S, export_s=EXPORT_TARGET_S, rss_mb=RSS_TARGET_MB,
+                   search_p95_ms=SEARCH_P95_TARGET_MS, embedding=True)  # fmt: skip
 
 
 class BenchError(Exception):
@@ -355,7 +376,7 @@ def static_file_path():
     return "/static/css/glossary.css"
 
 
-def targets(rows, seed, latency_connections, duration):
+def targets(rows, seed, latency_connections, duration, bars):
     rng = random.Random(seed)
     terms = term_paths(rows, rng)
     # Enough new queries that the fresh run never comes back to one (a few hundred
@@ -403,20 +424,20 @@ def targets(rows, seed, latency_connections, duration):
         Target(
             f"same searches, {latency_connections} connections",
             repeated,
-            max_p95_ms=SEARCH_P95_TARGET_MS,
+            max_p95_ms=bars.search_p95_ms,
             connections=latency_connections,
         ),
         Target(
             f"new searches (never cached), {latency_connections} connections",
             fresh,
-            max_p95_ms=SEARCH_P95_TARGET_MS,
+            max_p95_ms=bars.search_p95_ms,
             connections=latency_connections,
             fresh=True,
         ),
         Target(
             f"new searches still being typed (`vente comp`), {latency_connections} connections",
             search_paths(typing_queries(rows, rng, duration * FRESH_QUERIES_PER_S, set(queries))),
-            max_p95_ms=SEARCH_P95_TARGET_MS,
+            max_p95_ms=bars.search_p95_ms,
             connections=latency_connections,
             fresh=True,
         ),
@@ -811,6 +832,7 @@ class Imported:
     confirm: Timed | None  # None: not run, the dry run already failed
     fallback: Timed | None  # the smaller import served when the whole file could not be
     served: list  # the rows in the database
+    generated: int  # concepts in the file imported
 
 
 def subset(rows, count):
@@ -844,9 +866,10 @@ def time_import(args, env, workdir, rows, data):
             f"{import_counts(confirm)}")  # fmt: skip
     if confirm and confirm.ok:
         say(
-            f"  both:      {dry_run.seconds + confirm.seconds:.2f} s (target < {IMPORT_TARGET_S} s)"
+            f"  both:      {dry_run.seconds + confirm.seconds:.2f} s "
+            f"(target < {Bars.at(len(rows)).import_s:.0f} s)"
         )
-        return Imported(dry_run, confirm, None, rows)
+        return Imported(dry_run, confirm, None, rows, len(rows))
     failed = confirm or dry_run
     if failed.returncode is not None or not args.fallback_concepts:
         raise BenchError(f"the import {failed.describe()}:\n{tail(failed.log)}")
@@ -862,7 +885,7 @@ def time_import(args, env, workdir, rows, data):
     say(f"  fallback:  {fallback.describe()}")
     if not fallback.ok:
         raise BenchError(f"the fallback import {fallback.describe()}:\n{tail(fallback.log)}")
-    return Imported(dry_run, confirm, fallback, served)
+    return Imported(dry_run, confirm, fallback, served, len(rows))
 
 
 def time_exports(env, workdir):
@@ -948,13 +971,15 @@ def timing_lines(imported, exports):
         confirm_text, both = confirm.describe(), f"{dry_run.seconds + confirm.seconds:.2f} s"
     both_ok = dry_run.ok and confirm is not None and confirm.ok
     total = dry_run.seconds + (confirm.seconds if confirm else 0)
+    import_bar = Bars.at(imported.generated).import_s
+    export_bar = Bars.at(len(imported.served)).export_s
     lines = [
         "| step | time | target | result |",
         "| --- | ---: | --- | --- |",
         f"| import --dry-run | {dry_run.describe()} | | |",
         f"| import (confirm) | {confirm_text} | | |",
-        f"| import, both | {both} | < {IMPORT_TARGET_S:.0f} s "
-        f"| {verdict(both_ok and total < IMPORT_TARGET_S)} |",
+        f"| import, both | {both} | < {import_bar:.0f} s "
+        f"| {verdict(both_ok and total < import_bar)} |",
     ]
     if imported.fallback:
         lines.append(
@@ -962,20 +987,23 @@ def timing_lines(imported, exports):
             f"| {imported.fallback.describe()} | | |"
         )
     for timed in exports:
-        passed = timed.ok and timed.seconds < EXPORT_TARGET_S
+        if export_bar is None:
+            bar, result = "—", "—"
+        else:
+            bar, result = f"< {export_bar:.0f} s", verdict(timed.ok and timed.seconds < export_bar)
         lines.append(
             f"| {timed.name} ({len(imported.served):,} concepts) | {timed.describe()} "
-            f"| < {EXPORT_TARGET_S:.0f} s | {verdict(passed)} |"
+            f"| {bar} | {result} |"
         )
     return lines
 
 
-def memory_lines(after, watch):
+def memory_lines(after, watch, bars):
     values = ", ".join(f"{mb:.0f}" for mb in after) or "none"
     worst = max([*after, watch.peak], default=0)
     return [
         f"- gunicorn workers' RSS after the load: {values} MB; peak sampled during the load: "
-        f"{watch.peak:.0f} MB — target < {RSS_TARGET_MB:.0f} MB: {verdict(worst < RSS_TARGET_MB)}"
+        f"{watch.peak:.0f} MB — target < {bars.rss_mb:.0f} MB: {verdict(worst < bars.rss_mb)}"
     ]
 
 
@@ -1255,7 +1283,8 @@ def load_all(args, servers, workdir, rows):
     results = []
     with MemoryWatch(servers) as watch:
         latency_connections = args.latency_connections or workers
-        for target in targets(rows, args.seed, latency_connections, args.duration):
+        bars = Bars.at(len(rows))
+        for target in targets(rows, args.seed, latency_connections, args.duration, bars):
             if target.name.startswith(tuple(args.skip)):
                 say(f"  skip {target.name} (--skip)")
                 continue
@@ -1311,7 +1340,8 @@ def run(args, workdir, database_url=None):
             say(f"    {propagation_lines(propagation)[0]}")
         say("  the embedding script in Chromium ...")
         embedded = embed_page.measure(servers[0].base, imported.served, intranet_port)
-        say(f"    {embed_page.lines(embedded)[0][2:]}")
+        judged = Bars.at(len(imported.served)).embedding
+        say(f"    {embed_page.lines(embedded, judged=judged)[0][2:]}")
         under_load = None
         if not args.no_import_under_load:
             say("  load while an import rewrites every definition ...")
@@ -1346,8 +1376,8 @@ def run(args, workdir, database_url=None):
         slowest_lines(results),
         timing_lines(imported, exports),
         [""],
-        memory_lines(after, watch),
-        embed_page.lines(embedded),
+        memory_lines(after, watch, Bars.at(len(imported.served))),
+        embed_page.lines(embedded, judged=Bars.at(len(imported.served)).embedding),
         under_load_lines(under_load),
         propagation_lines(propagation),
         [f"- gunicorn log: {problems}"],

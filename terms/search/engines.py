@@ -127,10 +127,6 @@ class PostgresEngine(Engine):
     # a search among names never reads a definition.
     NAMES = "name_vector"
 
-    # Ranking a match among definitions reads its whole vector back (DEFINITION_POOL). The
-    # pool is read lazily, so it bounds the index's rechecks too: `vente comp` (3,309
-    # matches at 10,000 concepts) took 7.5 ms with a pool of 300, 3.6 ms with 100.
-
     def match(self, clauses, limit, *, names_only=False):
         query = " & ".join(self._clause(alternatives, names_only) for alternatives in clauses)
         in_domain, domain_parameters = self._in_domain("concept_id")
@@ -145,6 +141,9 @@ class PostgresEngine(Engine):
         else:
             # Materialized, the matches are found through the index alone; the pool is then
             # read by primary key (a LIMIT inside would make the planner scan every row).
+            # Ranking reads each match's whole vector back; the pool is read lazily, so it
+            # bounds the index's rechecks too: `vente comp` (3,309 matches at 10,000
+            # concepts) took 7.5 ms with a pool of 300, 3.6 ms with 100.
             sql = (
                 f"WITH matching AS MATERIALIZED (SELECT concept_id FROM terms_searchdocument "
                 f"WHERE is_published AND {self.DOCUMENT} @@ to_tsquery('simple', unaccent(%s))"
