@@ -148,7 +148,7 @@ def test_a_page_not_allowed_gets_nothing_and_the_glossary_leaks_nothing(
     assert page.evaluate("document.querySelectorAll('glossary-popover').length") == 0
     # The browser asked, and refused the script the answer: the glossary sent it no CORS
     # header for this origin.
-    [asked] = [url for url in failed if url.endswith("/terms.json")]
+    [asked] = [url for url in failed if url.endswith(f"/terms.json?format={embed.FORMAT}")]
     assert any("blocked by CORS policy" in text for text in console), console
     answer = urllib.request.urlopen(urllib.request.Request(asked, headers={"Origin": news_site}))
     assert answer.headers["Access-Control-Allow-Origin"] is None
@@ -228,7 +228,7 @@ def test_annotating_a_50_kb_page_against_10000_concepts_takes_under_50_ms(
     matcher's, concept for concept, on the same text."""
     rows = synthetic_rows(10_000)
     concepts = concepts_of(rows)
-    lines = embed.description_lines(concepts)
+    words, width, lines = embed.coded(embed.description_lines(concepts))
     paragraphs = news_paragraphs(rows)
     body = paragraphs_html(paragraphs)
     assert len(body.encode()) >= 50 * 1024
@@ -237,6 +237,8 @@ def test_annotating_a_50_kb_page_against_10000_concepts_takes_under_50_ms(
         "language": "fr",
         "entry": "/fr/terms/{slug}/",
         "details": "/embed/fr/0/details.json",
+        "words": " ".join(words),
+        "width": width,
         "concepts": lines,
     }
 
@@ -260,7 +262,7 @@ def test_annotating_a_50_kb_page_against_10000_concepts_takes_under_50_ms(
         for _load in range(5):
             page = browser.new_page()
             page.route(
-                "**/embed/fr/*/terms.json",
+                "**/embed/fr/*/terms.json?format=*",
                 lambda route: route.fulfill(
                     status=200,
                     content_type="application/json",

@@ -1,6 +1,7 @@
 """The glossary on other intranet pages: the description, the details, and who may read
 or frame them (CORS, frame-ancestors), with and without listed origins, intranet mode too."""
 
+import functools
 import gzip
 import json
 
@@ -32,10 +33,28 @@ def read_description(client, **headers):
     return json.loads(response.content)
 
 
-def lines_by_slug(lines):
+def spelled_lines(data):
+    """The description's lines with each folded wording written out, as the script reads
+    them: codes of `width` digits, each a place in `words`."""
+    words, width = data["words"].split(" "), data["width"]
+    digits = embed.CODE_DIGITS
+
+    def spelled(part):
+        if part.startswith(("=", "/")):
+            return part
+        places = [
+            functools.reduce(lambda n, d: n * len(digits) + digits.index(d), part[i : i + width], 0)
+            for i in range(0, len(part), width)
+        ]
+        return " ".join(words[place] for place in places)
+
+    return ["|".join(map(spelled, line.split("|"))) for line in data["concepts"]]
+
+
+def lines_by_slug(data):
     """{slug: [wordings]} of the description's lines, the slug found as the script finds it."""
     found = {}
-    for line in lines:
+    for line in spelled_lines(data):
         parts = line.split("|")
         slugs = [part[1:] for part in parts if part.startswith("/")]
         wordings = [part for part in parts if not part.startswith("/")]
@@ -51,7 +70,7 @@ def lines_by_slug(lines):
 def test_the_description_lists_published_wordings_folded_and_acronyms_as_written(client, seed):
     make_concept("brouillon", fr="Concept en cours", acronyms_fr=["CEC"], status=Status.DRAFT)
     data = read_description(client)
-    concepts = lines_by_slug(data["concepts"])
+    concepts = lines_by_slug(data)
     assert concepts["responsable-de-la-reussite-client"] == [
         "responsable de la reussite client",
         "customer success manager",
@@ -82,9 +101,24 @@ def test_a_wording_two_concepts_share_names_the_older_and_slugs_are_given_when_n
 def test_the_description_stays_under_150_kb_gzipped_at_10000_concepts():
     from tests.embed_pages import synthetic_concepts
 
-    data = json.dumps({"concepts": embed.description_lines(synthetic_concepts(10_000))})
+    words, width, lines = embed.coded(embed.description_lines(synthetic_concepts(10_000)))
+    data = json.dumps({"words": " ".join(words), "width": width, "concepts": lines})
     size = len(gzip.compress(data.encode(), compresslevel=9))
     assert size < 150 * 1024, size
+
+
+def test_folded_wordings_are_sent_as_codes_of_their_words_the_commonest_shortest():
+    many = [f"mot{n} de client" for n in range(70)]
+    words, width, lines = embed.coded(["=CSM|/csm", "client de rien|=CDR", *many])
+    assert words[:2] == ["client", "de"]  # in every line: the first places
+    assert width == 2  # 73 words: more than 64 codes of one digit
+    data = {"words": " ".join(words), "width": width, "concepts": lines}
+    assert sorted(spelled_lines(data)) == sorted(["=CSM|/csm", "client de rien|=CDR", *many])
+    for line in lines:
+        for part in line.split("|"):
+            if not part.startswith(("=", "/")):
+                assert len(part) % width == 0 and set(part) <= set(embed.CODE_DIGITS)
+    assert embed.coded([]) == ([], 1, [])
 
 
 @pytest.mark.django_db
@@ -104,7 +138,7 @@ def test_the_description_is_gzipped_for_whoever_accepts_it_and_kept_for_a_year(
     response = client.get(description_url(), headers={"Accept-Encoding": "gzip, br"})
     assert response["Content-Encoding"] == "gzip"
     data = json.loads(gzip.decompress(response.content))
-    assert data["concepts"] == ["churn rate|taux d attrition|/churn"]
+    assert spelled_lines(data) == ["churn rate|taux d attrition|/churn"]
     assert response["Cache-Control"] == "public, max-age=31536000, immutable"
     assert {"Origin", "Accept-Encoding"} <= {v.strip() for v in response["Vary"].split(",")}
     again = client.get(description_url(), headers={"If-None-Match": response["ETag"]})

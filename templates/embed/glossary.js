@@ -93,13 +93,33 @@
   }
 
   // -- the description: one line per concept, `wording|=ACRONYM|/slug` ------------------
-  function buildIndex(lines) {
+  // A folded wording comes as its words' codes (terms/embed.py, `coded`): `width` digits
+  // each, a word's place in the description's list of words. The index keeps them coded,
+  // and a page's words are coded to be looked up: spelling 10,000 lines out again took
+  // longer than reading the description.
+  function codeOf(place, width) {
+    var digits = CONFIG.codeDigits;
+    var code = "";
+    for (var k = 0; k < width; k++, place = Math.floor(place / digits.length)) {
+      code = digits.charAt(place % digits.length) + code;
+    }
+    return code;
+  }
+
+  function buildIndex(description) {
+    var lines = description.concepts;
+    var width = description.width;
+    var vocabulary = description.words.split(" ");
     var index = {
       // First word of the wordings -> the most words a wording starting with it has: most
       // words of a page start none, and are passed over with one lookup.
       folded: new Map(), exact: new Map(), firstFolded: new Map(), firstExact: new Map(),
-      slugs: new Array(lines.length)
+      codes: new Map(), vocabulary: vocabulary, width: width, lines: lines,
+      slugs: new Array(lines.length) // given by the line, or null: from its first wording
     };
+    for (var place = 0; place < vocabulary.length; place++) {
+      index.codes.set(vocabulary[place], codeOf(place, width));
+    }
     for (var i = 0; i < lines.length; i++) {
       var parts = lines[i].split("|");
       var slug = null;
@@ -111,23 +131,67 @@
           continue;
         }
         var exact = mark === 61; // "=": matched as written
+        var first, words;
         if (exact) {
           part = part.slice(1);
+          var space = part.indexOf(" ");
+          first = space < 0 ? part : part.slice(0, space);
+          for (words = 1; space >= 0; words++) {
+            space = part.indexOf(" ", space + 1);
+          }
+        } else {
+          first = part.slice(0, width);
+          words = part.length / width;
         }
         (exact ? index.exact : index.folded).set(part, i);
-        var space = part.indexOf(" ");
-        var first = space < 0 ? part : part.slice(0, space);
-        for (var words = 1; space >= 0; words++) {
-          space = part.indexOf(" ", space + 1);
-        }
         var firsts = exact ? index.firstExact : index.firstFolded;
         if (!(firsts.get(first) >= words)) {
           firsts.set(first, words);
         }
       }
-      index.slugs[i] = slug || parts[0].split(" ").join("-").slice(0, 80).replace(/-+$/, "");
+      index.slugs[i] = slug;
     }
     return index;
+  }
+
+  // A page's folded word as the index writes it: its words' codes, or a code no wording
+  // holds when one of them is in no wording.
+  function coded(folded, index) {
+    var code = index.codes.get(folded);
+    if (code !== undefined) {
+      return code;
+    }
+    if (folded.indexOf(" ") < 0) {
+      return "\u0000";
+    }
+    var pieces = folded.split(" ");
+    code = "";
+    for (var k = 0; k < pieces.length; k++) {
+      var piece = index.codes.get(pieces[k]);
+      if (piece === undefined) {
+        return "\u0000";
+      }
+      code += piece;
+    }
+    return code;
+  }
+
+  function slugOf(index, concept) {
+    var slug = index.slugs[concept];
+    if (slug === null) { // the first wording, spelled out, with dashes for spaces
+      var codes = index.lines[concept].split("|")[0];
+      var digits = CONFIG.codeDigits;
+      var words = [];
+      for (var at = 0; at < codes.length; at += index.width) {
+        var place = 0;
+        for (var k = at; k < at + index.width; k++) {
+          place = place * digits.length + digits.indexOf(codes.charAt(k));
+        }
+        words.push(index.vocabulary[place]);
+      }
+      slug = index.slugs[concept] = words.join("-").slice(0, 80).replace(/-+$/, "");
+    }
+    return slug;
   }
 
   // -- finding the wordings in the page -----------------------------------------------
@@ -206,7 +270,7 @@
       var forms = formsOf(data.slice(start, at));
       starts.push(start);
       ends.push(at);
-      folded.push(forms[0]);
+      folded.push(coded(forms[0], index));
       raw.push(forms[1]);
     }
     var count = starts.length;
@@ -230,7 +294,7 @@
       for (; words > 0; words--) {
         concept = index.exact.get(raw.slice(i, i + words).join(" "));
         if (concept === undefined) {
-          concept = index.folded.get(folded.slice(i, i + words).join(" "));
+          concept = index.folded.get(folded.slice(i, i + words).join(""));
         }
         if (concept !== undefined) {
           break;
@@ -280,7 +344,7 @@
         var wording = rest.splitText(found[f][0] - offset);
         rest = wording.splitText(found[f][1] - found[f][0]);
         offset = found[f][1];
-        marks.push(wrap(wording, index.slugs[concept]));
+        marks.push(wrap(wording, slugOf(index, concept)));
       }
     }
     return marks;
@@ -546,6 +610,7 @@
       [document.body];
     var perSection = script.getAttribute("data-first") === "section";
     var url = new URL("/embed/" + language + "/" + CONFIG.generation + "/terms.json", base);
+    url.searchParams.set("format", CONFIG.format);
     fetch(url.href, { credentials: "include" })
       .then(function (response) {
         return response.ok ? response.text() : null;
@@ -556,7 +621,7 @@
         }
         performance.mark("glossary:index:start");
         var description = JSON.parse(body);
-        var index = buildIndex(description.concepts);
+        var index = buildIndex(description);
         performance.measure("glossary:index", "glossary:index:start");
         performance.mark("glossary:annotate:start");
         var marks = [];
